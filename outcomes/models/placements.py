@@ -1,0 +1,307 @@
+"""Care history: periods of care, SSDA903 episodes, and connected-person approvals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from outcomes import codes
+from outcomes.rules import connected_persons
+
+from .people import User, YoungPerson
+
+# A postcode district ("TW1"), sector ("TW1 1") or full postcode ("TW1 1AA").
+POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?( \d([A-Z]{2})?)?$")
+
+
+def validate_postcode(value: str) -> None:
+    if value and not POSTCODE_PATTERN.match(value):
+        raise ValidationError(
+            "Give a postcode district (TW1), sector (TW1 1) or full postcode (TW1 1AA) in capitals."
+        )
+
+
+class PeriodOfCare(models.Model):
+    """A continuous period during which the young person was looked after."""
+
+    young_person = models.ForeignKey(
+        YoungPerson, on_delete=models.CASCADE, related_name="periods_of_care"
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    reason_ceased = models.CharField(
+        max_length=3, blank=True, choices=codes.choices(
+            {k: v for k, v in codes.REASON_EPISODE_CEASED.items() if k != "X1"}
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person", "started_on"]
+        verbose_name_plural = "periods of care"
+        constraints = [
+            models.CheckConstraint(
+                name="period_ends_after_start",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                violation_error_message="A period of care cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                name="period_reason_iff_ended",
+                condition=(Q(ended_on__isnull=True) & Q(reason_ceased=""))
+                | (Q(ended_on__isnull=False) & ~Q(reason_ceased="")),
+                violation_error_message="A period of care that has ended needs a reason, and only then.",
+            ),
+            models.UniqueConstraint(
+                fields=["young_person"], condition=Q(ended_on__isnull=True),
+                name="one_open_period_of_care",
+                violation_error_message="This young person already has an open period of care.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = f"{self.ended_on:%d/%m/%Y}" if self.ended_on else "now"
+        return f"Looked after {self.started_on:%d/%m/%Y} to {end}"
+
+    def clean(self) -> None:
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "A period of care cannot end before it starts."})
+        if bool(self.ended_on) != bool(self.reason_ceased):
+            raise ValidationError(
+                {"reason_ceased": "Give the reason care ceased when, and only when, it has ended."}
+            )
+
+
+class Episode(models.Model):
+    """An SSDA903 episode: a new one starts on any change of legal status or placement."""
+
+    young_person = models.ForeignKey(
+        YoungPerson, on_delete=models.CASCADE, related_name="episodes"
+    )
+    period_of_care = models.ForeignKey(
+        PeriodOfCare, on_delete=models.CASCADE, related_name="episodes"
+    )
+    started_on = models.DateField("DECOM")
+    reason_new_episode = models.CharField(
+        "RNE", max_length=1, choices=codes.choices(codes.REASON_NEW_EPISODE)
+    )
+    legal_status = models.CharField("LS", max_length=2, choices=codes.choices(codes.LEGAL_STATUS))
+    category_of_need = models.CharField(
+        "CIN", max_length=2, choices=codes.choices(codes.CATEGORY_OF_NEED)
+    )
+    place = models.CharField("PLACE", max_length=3, choices=codes.choices(codes.PLACEMENT_TYPE))
+    place_provider = models.CharField(
+        "PLACE_PROVIDER", max_length=3, blank=True,
+        choices=codes.choices(codes.PLACEMENT_PROVIDER),
+    )
+    ended_on = models.DateField("DEC", null=True, blank=True)
+    reason_ceased = models.CharField(
+        "REC", max_length=3, blank=True, choices=codes.choices(codes.REASON_EPISODE_CEASED)
+    )
+    reason_place_change = models.CharField(
+        "REASON_PLACE_CHANGE", max_length=6, blank=True,
+        choices=codes.choices(codes.REASON_PLACE_CHANGE),
+    )
+    home_postcode = models.CharField(
+        "HOME_POST", max_length=8, blank=True, validators=[validate_postcode]
+    )
+    placement_postcode = models.CharField(
+        "PL_POST", max_length=8, blank=True, validators=[validate_postcode]
+    )
+    urn = models.CharField(
+        "URN", max_length=8, blank=True,
+        help_text="Ofsted URN of the setting (SC999999 or 7 digits), or XXXXXXX.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                name="episode_ends_after_start",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gt=models.F("started_on")),
+                violation_error_message="An episode must end after the day it starts.",
+            ),
+            models.CheckConstraint(
+                name="episode_reason_iff_ended",
+                condition=(Q(ended_on__isnull=True) & Q(reason_ceased=""))
+                | (Q(ended_on__isnull=False) & ~Q(reason_ceased="")),
+                violation_error_message="An episode that has ended needs a reason (REC), and only then.",
+            ),
+            models.UniqueConstraint(
+                fields=["young_person", "started_on"], name="one_episode_per_child_per_start",
+                violation_error_message="This young person already has an episode starting that day.",
+            ),
+            models.CheckConstraint(
+                name="episode_codes_valid",
+                condition=Q(reason_new_episode__in=list(codes.REASON_NEW_EPISODE))
+                & Q(legal_status__in=list(codes.LEGAL_STATUS))
+                & Q(category_of_need__in=list(codes.CATEGORY_OF_NEED))
+                & Q(place__in=list(codes.PLACEMENT_TYPE))
+                & Q(place_provider__in=["", *codes.PLACEMENT_PROVIDER])
+                & Q(reason_ceased__in=["", *codes.REASON_EPISODE_CEASED])
+                & Q(reason_place_change__in=["", *codes.REASON_PLACE_CHANGE]),
+                violation_error_message="An SSDA903 code is not in its code list.",
+            ),
+        ]
+        indexes = [models.Index(fields=["started_on", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.place} from {self.started_on:%d/%m/%Y}"
+
+    @property
+    def is_temporary(self) -> bool:
+        return self.place in codes.TEMPORARY_PLACEMENTS
+
+    @property
+    def is_short_break(self) -> bool:
+        return self.legal_status in codes.SHORT_BREAK_LEGAL_STATUSES
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.started_on and self.place:
+            try:
+                codes.check_placement_type(self.place, on=self.started_on)
+            except ValidationError as error:
+                errors.update({k: v[0] for k, v in error.message_dict.items()})
+        if self.ended_on and self.started_on and self.ended_on <= self.started_on:
+            errors["ended_on"] = "An episode must end after the day it starts (DEC after DECOM)."
+        if bool(self.ended_on) != bool(self.reason_ceased):
+            errors["reason_ceased"] = "Give REC when, and only when, the episode has ended."
+        if self.place in codes.NO_PROVIDER_PLACEMENTS and self.place_provider:
+            errors["place_provider"] = f"No placement provider is recorded for {self.place}."
+        elif self.place and self.place not in codes.NO_PROVIDER_PLACEMENTS and not self.place_provider:
+            errors["place_provider"] = f"A placement provider is needed for {self.place}."
+        if errors:
+            raise ValidationError(errors)
+        self._clean_within_period()
+        self._clean_no_overlap()
+        self._clean_connected_person_approval()
+
+    def _clean_within_period(self) -> None:
+        period = self.period_of_care if self.period_of_care_id else None
+        if period is None:
+            return
+        if period.young_person_id != self.young_person_id:
+            raise ValidationError({"period_of_care": "That period of care is another child's."})
+        if self.started_on < period.started_on or (
+            period.ended_on and (self.ended_on is None or self.ended_on > period.ended_on)
+        ):
+            raise ValidationError(
+                {"started_on": "The episode falls outside its period of care."}
+            )
+
+    def _clean_no_overlap(self) -> None:
+        if not (self.young_person_id and self.started_on):
+            return
+        end = self.ended_on or dt.date.max
+        # Episodes touch but do not overlap: the next one starts the day the last one ends.
+        clash = Episode.objects.filter(
+            young_person_id=self.young_person_id, started_on__lt=end
+        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=self.started_on))
+        if self.pk:
+            clash = clash.exclude(pk=self.pk)
+        other = clash.first()
+        if other:
+            raise ValidationError(
+                {"started_on": f"This episode overlaps the episode from "
+                               f"{other.started_on:%d/%m/%Y} ({other.place})."}
+            )
+
+    def _clean_connected_person_approval(self) -> None:
+        # REFERENCE.md §1.3: never place with a connected person without a reg 24 decision.
+        if self.place not in codes.CONNECTED_PERSON_PLACEMENTS or not self.young_person_id:
+            return
+        approvals = ConnectedPersonApproval.objects.filter(
+            young_person_id=self.young_person_id, approved_on__lte=self.started_on
+        )
+        if not any(a.in_force_on(self.started_on) for a in approvals):
+            raise ValidationError(
+                {"place": f"{self.place} is a connected-person placement: record the regulation 24 "
+                          "approval (date and nominated officer) before the placement."}
+            )
+
+
+class ConnectedPersonApproval(models.Model):
+    """A reg 24 temporary approval of a connected person, its single reg 25 extension, and the
+    full approval as a foster carer when it comes."""
+
+    young_person = models.ForeignKey(
+        YoungPerson, on_delete=models.CASCADE, related_name="connected_person_approvals"
+    )
+    carer_name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=100, help_text="For example: grandmother, family friend.")
+    approved_on = models.DateField("Temporary approval on")
+    nominated_officer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+",
+        help_text="The nominated officer who made the regulation 24 decision.",
+    )
+    extended_until = models.DateField(null=True, blank=True)
+    panel_view = models.TextField("Fostering panel's view", blank=True)
+    iro_informed_on = models.DateField("IRO informed on", null=True, blank=True)
+    extension_approved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The nominated officer who approved the extension.",
+    )
+    fully_approved_on = models.DateField(
+        null=True, blank=True, help_text="Approved as a foster carer after the full assessment."
+    )
+    ended_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person", "-approved_on"]
+        constraints = [
+            models.CheckConstraint(
+                name="cp_extension_complete",
+                condition=Q(extended_until__isnull=True)
+                | (
+                    Q(extended_until__gt=models.F("approved_on"))
+                    & ~Q(panel_view="")
+                    & Q(iro_informed_on__isnull=False)
+                    & Q(extension_approved_by__isnull=False)
+                ),
+                violation_error_message=(
+                    "An extension needs the panel's view, the date the IRO was informed and a "
+                    "nominated officer's approval."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carer_name} ({self.relationship}), approved {self.approved_on:%d/%m/%Y}"
+
+    @property
+    def expires_on(self) -> dt.date | None:
+        """The last day of the temporary approval, or None once fully approved."""
+        if self.fully_approved_on:
+            return None
+        return self.extended_until or connected_persons.temporary_approval_expiry(
+            approved_on=self.approved_on
+        )
+
+    def in_force_on(self, day: dt.date) -> bool:
+        if day < self.approved_on or (self.ended_on and day > self.ended_on):
+            return False
+        if self.fully_approved_on and day >= self.fully_approved_on:
+            return True
+        return day <= (self.extended_until or connected_persons.temporary_approval_expiry(
+            approved_on=self.approved_on))
+
+    def clean(self) -> None:
+        problems = connected_persons.extension_problems(
+            approved_on=self.approved_on,
+            extended_until=self.extended_until,
+            panel_view=self.panel_view,
+            iro_informed_on=self.iro_informed_on,
+            nominated_officer_approved=self.extension_approved_by_id is not None,
+        ) if self.approved_on else []
+        if problems:
+            errors: dict[str, list[str]] = {}
+            for problem in problems:
+                errors.setdefault(problem.field, []).append(problem.message)
+            raise ValidationError(errors)

@@ -1,0 +1,146 @@
+"""Reviews, assessments, visits and contacts: the statutory events the schedule counts."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from outcomes import codes
+
+from .people import User, YoungPerson
+from .plans import PathwayPlan
+
+
+class CLAReview(models.Model):
+    """A looked-after child review (CPPCR 2010 reg 32-33), chaired by the IRO."""
+
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE,
+                                     related_name="cla_reviews")
+    held_on = models.DateField()
+    chair = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="chaired_reviews")
+    participation = models.CharField(
+        "Participation (REVIEW_CODE)", max_length=3,
+        choices=codes.choices(codes.REVIEW_PARTICIPATION),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person", "held_on"]
+        verbose_name = "CLA review"
+        constraints = [
+            models.UniqueConstraint(fields=["young_person", "held_on"],
+                                    name="one_cla_review_per_day",
+                                    violation_error_message="A review is already recorded that day."),
+            models.CheckConstraint(
+                name="cla_review_participation_valid",
+                condition=Q(participation__in=list(codes.REVIEW_PARTICIPATION)),
+                violation_error_message="Participation must be PN0 to PN7.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"CLA review {self.held_on:%d/%m/%Y}"
+
+
+class PathwayPlanReview(models.Model):
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE,
+                                     related_name="pathway_plan_reviews")
+    plan = models.ForeignKey(PathwayPlan, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="reviews")
+    held_on = models.DateField()
+    reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    outcome = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person", "held_on"]
+
+    def __str__(self) -> str:
+        return f"Pathway plan review {self.held_on:%d/%m/%Y}"
+
+
+class PEPReview(models.Model):
+    """A personal education plan meeting: at the start of care, then every school term."""
+
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE,
+                                     related_name="pep_reviews")
+    held_on = models.DateField()
+    school_urn = models.CharField("School URN", max_length=8, blank=True)
+    summary = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person", "held_on"]
+        verbose_name = "PEP review"
+
+    def __str__(self) -> str:
+        return f"PEP {self.held_on:%d/%m/%Y}"
+
+
+class HealthAssessmentKind(models.TextChoices):
+    INITIAL = "initial", "Initial health assessment"
+    REVIEW = "review", "Review health assessment"
+
+
+class HealthAssessment(models.Model):
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE,
+                                     related_name="health_assessments")
+    kind = models.CharField(max_length=8, choices=HealthAssessmentKind.choices)
+    held_on = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person", "held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on:%d/%m/%Y}"
+
+
+class SocialWorkerVisit(models.Model):
+    """A statutory visit (CPPCR 2010 reg 28)."""
+
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE,
+                                     related_name="social_worker_visits")
+    visited_on = models.DateField()
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    seen_alone = models.BooleanField(
+        null=True, help_text="Unknown when not recorded; a child may refuse to be seen alone."
+    )
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person", "visited_on"]
+
+    def __str__(self) -> str:
+        return f"Visit {self.visited_on:%d/%m/%Y}"
+
+
+class ContactMethod(models.TextChoices):
+    VISIT = "visit", "Visit"
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video call"
+    MESSAGE = "message", "Message"
+    EMAIL = "email", "Email"
+    OFFICE = "office", "Office meeting"
+
+
+class PAContact(models.Model):
+    """A personal adviser's contact with a care leaver (CL 2010 reg 8: keep a written record)."""
+
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE,
+                                     related_name="pa_contacts")
+    contact_on = models.DateField()
+    adviser = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=8, choices=ContactMethod.choices)
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person", "contact_on"]
+        verbose_name = "PA contact"
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.contact_on:%d/%m/%Y}"
