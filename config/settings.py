@@ -19,7 +19,7 @@ env = environ.FileAwareEnv()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-_DEV_SECRET_KEY = "django-insecure-waymark-development-only-never-use-in-production"
+_DEV_SECRET_KEY = "django-insecure-waymark-development-only-never-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
