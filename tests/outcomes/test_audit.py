@@ -1,0 +1,52 @@
+"""Every change keeps its history with the actor; every read leaves an append-only trace."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.db import DatabaseError, connection, transaction
+
+from outcomes import models as m
+from outcomes import services
+
+APPEND_ONLY = {m.AccessEvent, m.GoalProgress}
+
+
+def test_every_record_model_keeps_its_history():
+    without_history = [
+        model.__name__ for model in apps.get_app_config("outcomes").get_models()
+        if not model.__name__.startswith("Historical")
+        and model not in APPEND_ONLY
+        and not hasattr(model, "history")
+    ]
+    assert without_history == []
+
+
+def test_service_writes_record_the_actor(personas):
+    plan = services.plan_draft_create(actor=personas.adviser, young_person=personas.young_person)
+    services.plan_agree(actor=personas.manager, plan=plan, agreed_on=plan.created_at.date(),
+                        expected_version=plan.version)
+    history = list(plan.history.order_by("history_date").values_list("status", "history_user"))
+    assert history == [("draft", personas.adviser.pk), ("agreed", personas.manager.pk)]
+
+
+def test_access_events_are_append_only(personas):
+    event = m.AccessEvent.objects.create(actor=personas.adviser,
+                                         young_person=personas.young_person,
+                                         what="young_person.detail", channel=m.Channel.WEB)
+    event.what = "something else"
+    with pytest.raises(m.AppendOnlyError):
+        event.save()
+    with pytest.raises(m.AppendOnlyError):
+        event.delete()
+    with pytest.raises(m.AppendOnlyError):
+        m.AccessEvent.objects.all().update(what="x")
+    with pytest.raises(m.AppendOnlyError):
+        m.AccessEvent.objects.all().delete()
+    # Below the ORM, the database refuses too.
+    for statement in ("UPDATE outcomes_accessevent SET what = 'x'",
+                      "DELETE FROM outcomes_accessevent"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert m.AccessEvent.objects.get().what == "young_person.detail"
