@@ -114,3 +114,198 @@ class GoalFactory(factory.django.DjangoModelFactory):
     section = factory.SubFactory(PlanSectionFactory)
     description = "Apply for the level 2 catering course"
     owner = factory.SubFactory(UserFactory)
+
+
+# --- Appended for the chronology (tests/outcomes/test_chronology.py) ---
+
+
+def _days_ago(days: int):
+    return factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=days))
+
+
+class ConnectedPersonApprovalFactory(factory.django.DjangoModelFactory):
+    """A reg 24 temporary approval; pass extended_until with panel_view, iro_informed_on and
+    extension_approved_by for a reg 25 extension."""
+
+    class Meta:
+        model = m.ConnectedPersonApproval
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    carer_name = "Pat Kinship"
+    relationship = "aunt"
+    approved_on = _days_ago(60)
+    nominated_officer = factory.SubFactory(UserFactory, role=m.Role.TEAM_MANAGER)
+
+
+class YoungPersonViewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.YoungPersonView
+
+    section = factory.SubFactory(PlanSectionFactory)
+    text = "I want to live near my sister."
+    expressed_on = _days_ago(20)
+    recorded_by = factory.SubFactory(UserFactory)
+    channel = m.Channel.WEB
+
+
+class GoalProgressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.GoalProgress
+
+    goal = factory.SubFactory(GoalFactory)
+    actor = factory.SubFactory(UserFactory)
+    status = m.GoalStatus.STARTED
+    note = "Application sent."
+    channel = m.Channel.WEB
+
+
+class CLAReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CLAReview
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    held_on = _days_ago(90)
+    chair = factory.SubFactory(UserFactory, role=m.Role.IRO)
+    participation = "PN1"
+
+
+class PathwayPlanReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.PathwayPlanReview
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    held_on = _days_ago(45)
+    reviewer = factory.SubFactory(UserFactory)
+    outcome = "Plan still right; college application goes ahead."
+
+
+class PEPReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.PEPReview
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    held_on = _days_ago(70)
+    school_urn = "100001"
+    summary = "Tutoring in maths agreed."
+
+
+class HealthAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.HealthAssessment
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    kind = m.HealthAssessmentKind.REVIEW
+    held_on = _days_ago(100)
+
+
+class SocialWorkerVisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SocialWorkerVisit
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    visited_on = _days_ago(30)
+    worker = factory.SubFactory(UserFactory, role=m.Role.SOCIAL_WORKER)
+    seen_alone = True
+    note = "Settled; talked about school."
+
+
+class PAContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.PAContact
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    contact_on = _days_ago(10)
+    adviser = factory.SubFactory(UserFactory)
+    method = "phone"
+    note = "Talked about the college interview."
+
+
+class SchoolEnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SchoolEnrolment
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    urn = "100001"
+    school_name = "Riverside Academy"
+    started_on = dt.date(2021, 9, 1)
+
+
+class KS2ResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.KS2Result
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    academic_year = 2021
+    reading_expected = True
+    writing_expected = False
+    maths_expected = True
+    reading_scaled = 103
+    maths_scaled = 101
+
+
+class KS4ResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.KS4Result
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    academic_year = 2026
+    attainment8 = "31.50"
+    english_grade = 4
+    maths_grade = 3
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Attendance
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    academic_year = 2024
+    term = m.Term.AUTUMN
+    sessions_possible = 140
+    sessions_attended = 126
+
+
+class CareLeaverRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CareLeaverRecord
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    age = 17
+    recorded_on = _days_ago(5)
+    in_touch = "YES"
+    activity = "F2"
+    accommodation = "E1"
+
+
+# --- Appended for the admin (tests/outcomes/test_admin.py) ---
+
+
+class GoalActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.GoalAction
+
+    goal = factory.SubFactory(GoalFactory)
+    description = "Visit the college open day"
+    owner = factory.SubFactory(UserFactory)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
+
+
+class NationalBenchmarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.NationalBenchmark
+
+    academic_year = factory.Sequence(lambda n: 2000 + n % 100)
+    measure = m.BenchmarkMeasure.KS4_ATTAINMENT8
+    cohort = m.BenchmarkCohort.CLA_31_MARCH
+    value = "22.90"
+    source = "https://explore-education-statistics.service.gov.uk/"
+
+
+class AccessEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.AccessEvent
+
+    actor = factory.SubFactory(UserFactory)
+    young_person = factory.SubFactory(YoungPersonFactory)
+    what = "young_person.detail"
+    channel = m.Channel.WEB

@@ -106,7 +106,7 @@ class SocialWorkerVisit(models.Model):
     visited_on = models.DateField()
     worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     seen_alone = models.BooleanField(
-        null=True, help_text="Unknown when not recorded; a child may refuse to be seen alone."
+        null=True, blank=True, help_text="Unknown when not recorded; a child may refuse to be seen alone."
     )
     note = models.TextField(blank=True)
     history = HistoricalRecords()
