@@ -178,6 +178,8 @@ class Episode(models.Model):
             errors["place_provider"] = f"A placement provider is needed for {self.place}."
         if errors:
             raise ValidationError(errors)
+        if not self.started_on:
+            return  # the field's own "required" error says it; the checks below need a date
         self._clean_within_period()
         self._clean_no_overlap()
         self._clean_connected_person_approval()

@@ -1,6 +1,7 @@
 """Every write to the record goes through a service here: validate, write, record history with
 the actor, in one transaction (DESIGN.md rule 1)."""
 
+from .audit import access_event_record
 from .errors import StaleVersion
 from .people import allocation_start, young_person_create
 from .placements import (
@@ -18,6 +19,7 @@ from .plans import (
 
 __all__ = [
     "StaleVersion",
+    "access_event_record",
     "allocation_start",
     "connected_person_approval_record",
     "episode_record",

@@ -1,0 +1,85 @@
+"""Admin for reviews, assessments, visits and contacts."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from outcomes.models import (
+    CLAReview,
+    HealthAssessment,
+    PAContact,
+    PathwayPlanReview,
+    PEPReview,
+    SocialWorkerVisit,
+)
+
+from .base import ChildRecordAdmin, code_column
+
+CHILD_SEARCH = ("=young_person__child_id", "young_person__legal_last_name")
+
+
+@admin.register(CLAReview)
+class CLAReviewAdmin(ChildRecordAdmin):
+    list_display = ("young_person", "held_on", "chair", code_column(CLAReview, "participation"))
+    list_filter = ("participation", "held_on", "young_person__team")
+    list_select_related = ("young_person", "chair")
+    search_fields = CHILD_SEARCH
+    autocomplete_fields = ("young_person", "chair")
+    date_hierarchy = "held_on"
+    ordering = ("-held_on", "-id")
+
+
+@admin.register(PathwayPlanReview)
+class PathwayPlanReviewAdmin(ChildRecordAdmin):
+    list_display = ("young_person", "held_on", "plan", "reviewer")
+    list_filter = ("held_on", "young_person__team")
+    list_select_related = ("young_person", "plan", "reviewer")
+    search_fields = CHILD_SEARCH
+    autocomplete_fields = ("young_person", "reviewer")
+    raw_id_fields = ("plan",)
+    date_hierarchy = "held_on"
+    ordering = ("-held_on", "-id")
+
+
+@admin.register(PEPReview)
+class PEPReviewAdmin(ChildRecordAdmin):
+    list_display = ("young_person", "held_on", "school_urn")
+    list_filter = ("held_on", "young_person__team")
+    list_select_related = ("young_person",)
+    search_fields = (*CHILD_SEARCH, "=school_urn")
+    autocomplete_fields = ("young_person",)
+    date_hierarchy = "held_on"
+    ordering = ("-held_on", "-id")
+
+
+@admin.register(HealthAssessment)
+class HealthAssessmentAdmin(ChildRecordAdmin):
+    list_display = ("young_person", "kind", "held_on")
+    list_filter = ("kind", "held_on", "young_person__team")
+    list_select_related = ("young_person",)
+    search_fields = CHILD_SEARCH
+    autocomplete_fields = ("young_person",)
+    date_hierarchy = "held_on"
+    ordering = ("-held_on", "-id")
+
+
+@admin.register(SocialWorkerVisit)
+class SocialWorkerVisitAdmin(ChildRecordAdmin):
+    list_display = ("young_person", "visited_on", "worker", "seen_alone")
+    list_filter = ("seen_alone", "visited_on", "young_person__team")
+    list_select_related = ("young_person", "worker")
+    search_fields = (*CHILD_SEARCH, "=worker__username")
+    autocomplete_fields = ("young_person", "worker")
+    date_hierarchy = "visited_on"
+    ordering = ("-visited_on", "-id")
+
+
+@admin.register(PAContact)
+class PAContactAdmin(ChildRecordAdmin):
+    list_display = ("young_person", "contact_on", "adviser", "method")
+    list_filter = ("method", "contact_on", "young_person__team")
+    list_select_related = ("young_person", "adviser")
+    search_fields = (*CHILD_SEARCH, "=adviser__username")
+    autocomplete_fields = ("young_person", "adviser")
+    date_hierarchy = "contact_on"
+    ordering = ("-contact_on", "-id")
