@@ -1,0 +1,179 @@
+"""The one access policy: who may see and change which young people's records, and which fields.
+
+Deny by default. Every channel - the API, the bot, the staff pages, the admin's audit - starts its
+querysets from `young_people_visible_to(user, area)` and checks single records with
+`require(...)`. A record outside a user's scope is "not found" (the channels answer 404), so its
+existence is not disclosed (DESIGN.md rule 2).
+
+- A young person: their own record only, never adviser-only fields (case notes, risk, other
+  people's names in the chronology).
+- A personal adviser or social worker: their current caseload, decided by the allocation history.
+- An IRO: the children whose reviews they chair, or are allocated to chair.
+- The virtual school: the education records of children looked after now.
+- A team manager: their team. An administrator: everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from outcomes.models import (
+    Allocation,
+    AllocationRole,
+    CLAReview,
+    Episode,
+    Role,
+    User,
+    YoungPerson,
+)
+
+
+class Area(StrEnum):
+    """The parts of a young person's record that access is decided for."""
+
+    PROFILE = "profile"            # who they are: names, date of birth, team, contact preferences
+    ALLOCATIONS = "allocations"    # who works with them
+    CARE_HISTORY = "care_history"  # periods of care, episodes, connected-person approvals
+    PLANS = "plans"                # pathway plans, sections, goals, actions, progress, views
+    REVIEWS = "reviews"            # reviews, assessments, visits, contacts
+    EDUCATION = "education"        # enrolments, results, attendance
+    CARE_LEAVER = "care_leaver"    # activity and accommodation (OC3)
+    CHRONOLOGY = "chronology"
+    AUDIT = "audit"                # who has looked at the record
+
+
+ALL_AREAS = frozenset(Area)
+
+VIEW_AREAS: dict[str, frozenset[Area]] = {
+    Role.YOUNG_PERSON: frozenset({Area.PROFILE, Area.ALLOCATIONS, Area.PLANS, Area.REVIEWS,
+                                  Area.EDUCATION, Area.CARE_LEAVER, Area.CHRONOLOGY}),
+    Role.PERSONAL_ADVISER: ALL_AREAS,
+    Role.SOCIAL_WORKER: ALL_AREAS,
+    Role.IRO: ALL_AREAS,
+    Role.VIRTUAL_SCHOOL: frozenset({Area.PROFILE, Area.EDUCATION}),
+    Role.TEAM_MANAGER: ALL_AREAS,
+    Role.ADMINISTRATOR: ALL_AREAS,
+}
+
+# What each role may change, within the young people it can see. A young person changes only
+# their goals' progress and their own views (both in PLANS, narrowed by the services).
+CHANGE_AREAS: dict[str, frozenset[Area]] = {
+    Role.YOUNG_PERSON: frozenset({Area.PLANS}),
+    Role.PERSONAL_ADVISER: frozenset({Area.PROFILE, Area.PLANS, Area.REVIEWS, Area.EDUCATION,
+                                      Area.CARE_LEAVER}),
+    Role.SOCIAL_WORKER: frozenset({Area.PROFILE, Area.CARE_HISTORY, Area.PLANS, Area.REVIEWS,
+                                   Area.EDUCATION}),
+    Role.IRO: frozenset({Area.REVIEWS}),
+    Role.VIRTUAL_SCHOOL: frozenset({Area.EDUCATION}),
+    Role.TEAM_MANAGER: ALL_AREAS - {Area.AUDIT, Area.CHRONOLOGY},
+    Role.ADMINISTRATOR: ALL_AREAS - {Area.AUDIT, Area.CHRONOLOGY},
+}
+
+# Fields a young person never sees, even on their own record: case notes and the workers'
+# analysis of risk (REFERENCE.md §7: third-party and adviser-only information).
+ADVISER_ONLY_FIELDS: dict[str, frozenset[str]] = {
+    "youngperson": frozenset({"contact_notes"}),
+    "socialworkervisit": frozenset({"note", "seen_alone"}),
+    "pacontact": frozenset({"note"}),
+    "pathwayplanreview": frozenset({"outcome"}),
+    "pepreview": frozenset({"summary"}),
+    "connectedpersonapproval": frozenset({"panel_view", "nominated_officer",
+                                          "extension_approved_by"}),
+}
+
+
+class NotVisible(Exception):
+    """The record is outside the user's scope. Channels answer 404: existence is not disclosed."""
+
+
+def _caseload_role(user: User) -> AllocationRole | None:
+    return {
+        Role.PERSONAL_ADVISER: AllocationRole.PERSONAL_ADVISER,
+        Role.SOCIAL_WORKER: AllocationRole.SOCIAL_WORKER,
+        Role.IRO: AllocationRole.IRO,
+    }.get(user.role)
+
+
+def _current_allocation(user: User, role: AllocationRole, on: dt.date) -> Exists:
+    return Exists(
+        Allocation.objects.current(on).filter(young_person=OuterRef("pk"), worker=user, role=role)
+    )
+
+
+def _looked_after_now(on: dt.date) -> Exists:
+    return Exists(
+        Episode.objects.filter(young_person=OuterRef("pk"), started_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        .exclude(legal_status__in=["V3", "V4"])
+    )
+
+
+def scope_filter(user: User | None, area: Area = Area.PROFILE, *, on: dt.date | None = None) -> Q:
+    """The filter over YoungPerson that a user's scope for `area` comes to. Nothing by default."""
+    nothing = Q(pk__in=[])
+    if user is None or not user.is_authenticated or not user.is_active:
+        return nothing
+    if area not in VIEW_AREAS.get(user.role, frozenset()):
+        return nothing
+    day = on or timezone.localdate()
+    match user.role:
+        case Role.ADMINISTRATOR:
+            return Q()
+        case Role.YOUNG_PERSON:
+            return Q(pk=user.young_person_id) if user.young_person_id else nothing
+        case Role.PERSONAL_ADVISER | Role.SOCIAL_WORKER:
+            return Q(_current_allocation(user, _caseload_role(user), day))
+        case Role.IRO:
+            # Allocated to chair the reviews now, or chaired the latest review held.
+            latest_chair = (CLAReview.objects.filter(young_person=OuterRef("pk"), held_on__lte=day)
+                            .order_by("-held_on").values("chair_id")[:1])
+            return Q(_current_allocation(user, AllocationRole.IRO, day)) | Q(
+                pk__in=YoungPerson.objects.annotate(latest_chair=Subquery(latest_chair))
+                .filter(latest_chair=user.pk).values("pk")
+            )
+        case Role.VIRTUAL_SCHOOL:
+            return Q(_looked_after_now(day))
+        case Role.TEAM_MANAGER:
+            return Q(team_id=user.team_id) if user.team_id else nothing
+    return nothing
+
+
+def young_people_visible_to(
+    user: User | None, area: Area = Area.PROFILE, *, on: dt.date | None = None
+) -> QuerySet[YoungPerson]:
+    """Every young person whose `area` the user may see. The start of every channel's queryset."""
+    return YoungPerson.objects.filter(scope_filter(user, area, on=on))
+
+
+def can_view(user: User | None, young_person: YoungPerson | int, area: Area) -> bool:
+    pk = young_person if isinstance(young_person, int) else young_person.pk
+    return young_people_visible_to(user, area).filter(pk=pk).exists()
+
+
+def can_change(user: User | None, young_person: YoungPerson | int, area: Area) -> bool:
+    if user is None or area not in CHANGE_AREAS.get(getattr(user, "role", ""), frozenset()):
+        return False
+    return can_view(user, young_person, area)
+
+
+def require_view(user: User | None, young_person: YoungPerson | int, area: Area) -> None:
+    """Raise NotVisible unless the user may see this part of the young person's record."""
+    if not can_view(user, young_person, area):
+        raise NotVisible
+
+
+def require_change(user: User | None, young_person: YoungPerson | int, area: Area) -> None:
+    """Raise NotVisible unless the user may change this part of the young person's record."""
+    if not can_change(user, young_person, area):
+        raise NotVisible
+
+
+def hidden_fields(user: User | None, model_name: str) -> frozenset[str]:
+    """Fields of `model_name` (lower-case model name) the user must never be shown."""
+    if user is not None and getattr(user, "role", None) == Role.YOUNG_PERSON:
+        return ADVISER_ONLY_FIELDS.get(model_name, frozenset())
+    return frozenset()
