@@ -309,3 +309,12 @@ class AccessEventFactory(factory.django.DjangoModelFactory):
     young_person = factory.SubFactory(YoungPersonFactory)
     what = "young_person.detail"
     channel = m.Channel.WEB
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    key_hash = factory.Sequence(lambda n: f"{n:064x}")
+    prefix = factory.Sequence(lambda n: f"tok{n:05d}")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils import timezone
 
-from outcomes.models import AccessEvent
+from outcomes.models import AccessEvent, ApiToken
 
 
 @admin.register(AccessEvent)
@@ -26,3 +27,24 @@ class AccessEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued through the API's login; here they are only seen and revoked. The
+    token itself is never stored, so it cannot be shown."""
+
+    list_display = ("prefix", "user", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at", "created_at")
+    list_select_related = ("user",)
+    search_fields = ("=user__username", "=prefix")
+    readonly_fields = ("user", "prefix", "key_hash", "created_at", "last_used_at")
+    actions = ("revoke",)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, f"Revoked {revoked} token(s).")

@@ -1,6 +1,7 @@
 """Waymark's records, one module per area."""
 
 from .audit import AccessEvent, AppendOnlyError
+from .auth import ApiToken
 from .base import Channel
 from .education import (
     Attendance,
@@ -49,12 +50,47 @@ from .reviews import (
 )
 
 __all__ = [
-    "STAFF_ROLES", "AccessEvent", "Allocation", "AllocationRole", "AppendOnlyError", "Attendance",
-    "BenchmarkCohort", "BenchmarkMeasure", "CLAReview", "CareLeaverRecord", "Channel",
-    "ConnectedPersonApproval", "ContactMethod", "Episode", "Goal", "GoalAction", "GoalProgress",
-    "GoalStatus", "HealthAssessment", "HealthAssessmentKind", "KS2Result", "KS4Result",
-    "NationalBenchmark", "PAContact", "PEPReview", "PathwayPlan", "PathwayPlanReview",
-    "PeriodOfCare", "PlanHeading", "PlanSection", "PlanStatus", "RecordStatus", "Role",
-    "SENStatus", "SchoolEnrolment", "Sex", "SocialWorkerVisit", "Team", "Term", "User",
-    "YoungPerson", "YoungPersonView",
+    "STAFF_ROLES",
+    "AccessEvent",
+    "Allocation",
+    "AllocationRole",
+    "ApiToken",
+    "AppendOnlyError",
+    "Attendance",
+    "BenchmarkCohort",
+    "BenchmarkMeasure",
+    "CLAReview",
+    "CareLeaverRecord",
+    "Channel",
+    "ConnectedPersonApproval",
+    "ContactMethod",
+    "Episode",
+    "Goal",
+    "GoalAction",
+    "GoalProgress",
+    "GoalStatus",
+    "HealthAssessment",
+    "HealthAssessmentKind",
+    "KS2Result",
+    "KS4Result",
+    "NationalBenchmark",
+    "PAContact",
+    "PEPReview",
+    "PathwayPlan",
+    "PathwayPlanReview",
+    "PeriodOfCare",
+    "PlanHeading",
+    "PlanSection",
+    "PlanStatus",
+    "RecordStatus",
+    "Role",
+    "SENStatus",
+    "SchoolEnrolment",
+    "Sex",
+    "SocialWorkerVisit",
+    "Team",
+    "Term",
+    "User",
+    "YoungPerson",
+    "YoungPersonView",
 ]
