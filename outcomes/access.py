@@ -86,6 +86,12 @@ ADVISER_ONLY_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
+# The virtual school sees who a child is and their education, not how to reach them.
+VIRTUAL_SCHOOL_HIDDEN_FIELDS: dict[str, frozenset[str]] = {
+    "youngperson": frozenset({"phone", "email", "contact_notes", "preferred_contact", "uasc"}),
+}
+
+
 class NotVisible(Exception):
     """The record is outside the user's scope. Channels answer 404: existence is not disclosed."""
 
@@ -174,6 +180,9 @@ def require_change(user: User | None, young_person: YoungPerson | int, area: Are
 
 def hidden_fields(user: User | None, model_name: str) -> frozenset[str]:
     """Fields of `model_name` (lower-case model name) the user must never be shown."""
-    if user is not None and getattr(user, "role", None) == Role.YOUNG_PERSON:
+    role = getattr(user, "role", None)
+    if role == Role.YOUNG_PERSON:
         return ADVISER_ONLY_FIELDS.get(model_name, frozenset())
+    if role == Role.VIRTUAL_SCHOOL:
+        return VIRTUAL_SCHOOL_HIDDEN_FIELDS.get(model_name, frozenset())
     return frozenset()

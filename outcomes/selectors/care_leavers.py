@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 
 from django.utils import timezone
 
@@ -19,25 +21,38 @@ def care_leaver_status_for(
     *, young_person: YoungPerson, on: dt.date | None = None
 ) -> CareLeaverStatus:
     """The young person's care-leaver category on `on` (default today, in Europe/London)."""
-    day = on or timezone.localdate()
-    spells = [
-        CareSpell(start=start, end=end, short_break=legal_status in codes.SHORT_BREAK_LEGAL_STATUSES)
-        for start, end, legal_status in Episode.objects.filter(
-            young_person=young_person, started_on__lte=day
-        ).values_list("started_on", "ended_on", "legal_status")
-    ]
-    records = list(
-        CareLeaverRecord.objects.filter(young_person=young_person, recorded_on__lte=day)
-        .order_by("recorded_on")
-        .values_list("recorded_on", "in_touch", "activity")
-    )
-    returned_home = next((on for on, in_touch, _ in records if in_touch == "RHOM"), None)
-    latest_activity = records[-1][2] if records else ""
-    return care_leaver_status(
-        date_of_birth=young_person.date_of_birth,
-        spells=spells,
-        on=day,
-        returned_home_for_six_months_on=returned_home,
-        in_education_or_training=latest_activity in EDUCATION_OR_TRAINING,
-    )
+    return care_leaver_statuses_for(young_people=[young_person], on=on)[young_person.pk]
 
+
+def care_leaver_statuses_for(
+    *, young_people: Iterable[YoungPerson], on: dt.date | None = None
+) -> dict[int, CareLeaverStatus]:
+    """The category of each young person on `on`, by id, in two queries however many."""
+    day = on or timezone.localdate()
+    people = {p.pk: p for p in young_people}
+    spells: dict[int, list[CareSpell]] = defaultdict(list)
+    for pk, start, end, legal_status in Episode.objects.filter(
+        young_person_id__in=people, started_on__lte=day
+    ).values_list("young_person_id", "started_on", "ended_on", "legal_status"):
+        spells[pk].append(CareSpell(start=start, end=end,
+                                    short_break=legal_status in codes.SHORT_BREAK_LEGAL_STATUSES))
+    returned_home: dict[int, dt.date] = {}
+    latest_activity: dict[int, str] = {}
+    for pk, recorded_on, in_touch, activity in (
+        CareLeaverRecord.objects.filter(young_person_id__in=people, recorded_on__lte=day)
+        .order_by("recorded_on", "pk")
+        .values_list("young_person_id", "recorded_on", "in_touch", "activity")
+    ):
+        if in_touch == "RHOM":
+            returned_home.setdefault(pk, recorded_on)
+        latest_activity[pk] = activity
+    return {
+        pk: care_leaver_status(
+            date_of_birth=person.date_of_birth,
+            spells=spells[pk],
+            on=day,
+            returned_home_for_six_months_on=returned_home.get(pk),
+            in_education_or_training=latest_activity.get(pk, "") in EDUCATION_OR_TRAINING,
+        )
+        for pk, person in people.items()
+    }
