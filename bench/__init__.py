@@ -1,0 +1,1 @@
+"""The synthetic data generator and the benchmarks that `make bench` runs."""
