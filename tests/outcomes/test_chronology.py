@@ -61,6 +61,7 @@ NOT_IN_CHRONOLOGY: dict[type[Model], str] = {
     m.GoalAction: "a to-do within a goal: its progress entries are the events",
     m.NationalBenchmark: "not about one young person",
     m.AccessEvent: "who read the record, not what happened in the young person's life",
+    m.ApiToken: "a credential of a user, not about one young person",
 }
 
 
