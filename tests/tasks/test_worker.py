@@ -58,3 +58,15 @@ def test_the_test_run_uses_the_real_broker():
     assert settings.CELERY_BROKER_URL.startswith("redis://")
     assert app.conf.task_acks_late and app.conf.worker_prefetch_multiplier == 1
     assert app.conf.task_serializer == "json" and app.conf.accept_content == ["json"]
+
+
+def test_a_worker_started_from_the_command_line_knows_every_task():
+    # `celery -A config worker` imports the task modules itself (autodiscovery), not the tests.
+    import subprocess
+    import sys
+
+    code = ("from config.celery import app; app.loader.import_default_modules(); "
+            "print(sorted(n for n in app.tasks if n.startswith('tasks.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert "tasks.health.check" in done.stdout
