@@ -45,7 +45,8 @@ def exception_handler(exc, context):
     if isinstance(exc, NotVisible | Http404):
         exc = exceptions.NotFound(NOT_FOUND)
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # A service's reason for refusing a visible record's change reaches the client.
+        exc = exceptions.PermissionDenied(str(exc) if exc.args else None)
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -4,11 +4,11 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api.views import auth, people
+from api.views import auth, care, education, people, plans, records, reviews
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-for module in (people,):
+for module in (people, care, reviews, education, records, plans):
     for prefix, viewset, basename in module.ROUTES:
         router.register(prefix, viewset, basename=basename)
 

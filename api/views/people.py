@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 
 from api.base import ScopedReadOnlyViewSet
+from api.filters import young_person_filterset
 from api.serializers.people import AllocationSerializer, YoungPersonSerializer
 from outcomes.access import Area
 from outcomes.models import Allocation, AllocationRole, Team, YoungPerson
@@ -64,19 +65,13 @@ class YoungPersonViewSet(ScopedReadOnlyViewSet):
         return super().get_serializer(*args, **kwargs)
 
 
-class AllocationFilter(django_filters.FilterSet):
-    class Meta:
-        model = Allocation
-        fields = ["young_person", "worker", "role"]
-
-
 class AllocationViewSet(ScopedReadOnlyViewSet):
     """Who is allocated to whom, and when: the history, not only the current worker."""
 
     area = Area.ALLOCATIONS
     queryset = Allocation.objects.select_related("worker")
     serializer_class = AllocationSerializer
-    filterset_class = AllocationFilter
+    filterset_class = young_person_filterset(Allocation, "worker", "role")
     ordering_fields = ["started_on"]
     ordering = ["young_person_id", "role", "-started_on"]
 

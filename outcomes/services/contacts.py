@@ -1,0 +1,104 @@
+"""Recording the statutory contacts: social worker visits, personal adviser contacts and
+looked-after child reviews, from any channel. Each checks the access policy first, then
+validates and saves with the actor in the history, in one transaction.
+
+Outside the actor's scope for the young person's reviews: `NotVisible` (channels answer 404, so
+the record's existence is not disclosed). Seen, but the actor's role does not record them (the
+young person themselves): `PermissionDenied` (403), as for plans (services/plan_edits.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from outcomes import access, codes
+from outcomes.access import Area
+from outcomes.models import CLAReview, PAContact, Role, SocialWorkerVisit, User, YoungPerson
+from outcomes.models.reviews import ContactMethod
+
+from ._save import validated_save
+
+SEE_ONLY = "You can see these records but your role does not record them."
+UNDER_FOUR = "PN0"  # REFERENCE.md §3.9: REVIEW_CODE PN0 is "child under 4 at the time of the review"
+
+
+def _require_change(actor: User, young_person: YoungPerson) -> None:
+    """404 outside the actor's scope; 403 for reviews they may see but not record."""
+    access.require_view(actor, young_person, Area.REVIEWS)
+    try:
+        access.require_change(actor, young_person, Area.REVIEWS)
+    except access.NotVisible:
+        raise PermissionDenied(SEE_ONLY) from None
+
+
+def _check_happened(*, young_person: YoungPerson, on: dt.date, field: str) -> None:
+    """A visit, contact or review is recorded once it has happened, in the young person's life."""
+    if on > timezone.localdate():
+        raise ValidationError({field: "This date is in the future: record it once it has happened."})
+    if on < young_person.date_of_birth:
+        raise ValidationError({field: "This date is before the young person was born."})
+
+
+def social_worker_visit_record(
+    *, actor: User, young_person: YoungPerson, visited_on: dt.date,
+    seen_alone: bool | None = None, note: str = "", worker: User | None = None,
+) -> SocialWorkerVisit:
+    """Record a statutory visit (CPPCR 2010 reg 28) by `worker` (the actor unless given).
+    Raises NotVisible or PermissionDenied unless the actor may record it."""
+    with transaction.atomic():
+        _require_change(actor, young_person)
+        _check_happened(young_person=young_person, on=visited_on, field="visited_on")
+        return validated_save(
+            SocialWorkerVisit(young_person=young_person, visited_on=visited_on,
+                              worker=worker or actor, seen_alone=seen_alone, note=note),
+            actor=actor,
+        )
+
+
+def pa_contact_record(
+    *, actor: User, young_person: YoungPerson, contact_on: dt.date, method: str, note: str = "",
+    adviser: User | None = None,
+) -> PAContact:
+    """Keep the written record of a personal adviser's contact (CL 2010 reg 8) by `adviser`
+    (the actor unless given). Raises NotVisible or PermissionDenied unless the actor may."""
+    with transaction.atomic():
+        _require_change(actor, young_person)
+        codes.check_code(method, ContactMethod.values, field="method", what="contact method")
+        _check_happened(young_person=young_person, on=contact_on, field="contact_on")
+        return validated_save(
+            PAContact(young_person=young_person, contact_on=contact_on, method=method,
+                      adviser=adviser or actor, note=note),
+            actor=actor,
+        )
+
+
+def cla_review_record(
+    *, actor: User, young_person: YoungPerson, held_on: dt.date, participation: str,
+    chair: User | None = None,
+) -> CLAReview:
+    """Record a looked-after child review (CPPCR 2010 reg 32-33) and how the child took part
+    (REVIEW_CODE). The chair, when given, is an IRO. Raises NotVisible or PermissionDenied
+    unless the actor may record it."""
+    with transaction.atomic():
+        _require_change(actor, young_person)
+        codes.check_code(participation, codes.REVIEW_PARTICIPATION, field="participation",
+                         what="participation code (REVIEW_CODE)")
+        _check_happened(young_person=young_person, on=held_on, field="held_on")
+        if participation == UNDER_FOUR and young_person.age_on(held_on) >= 4:
+            raise ValidationError({"participation": "PN0 is only for a child under 4 at the "
+                                                    "time of the review."})
+        if chair is not None and chair.role != Role.IRO:
+            raise ValidationError({"chair": "The chair of a review is an independent reviewing "
+                                            "officer."})
+        # One review a day: hold the child's row so that two requests at once cannot both pass
+        # full_clean's uniqueness check and leave the second to fail in the database.
+        YoungPerson.objects.select_for_update().get(pk=young_person.pk)
+        return validated_save(
+            CLAReview(young_person=young_person, held_on=held_on, participation=participation,
+                      chair=chair),
+            actor=actor,
+        )
