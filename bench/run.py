@@ -78,6 +78,101 @@ def seed(young_people: int) -> Result:
     )
 
 
+API_REQUESTS = 200
+
+
+@benchmark
+def api_young_people_list(young_people: int) -> Result:
+    """GET /api/v1/young-people/ (a page of 50) as the team manager, against a bare view."""
+    from bench import api_floor
+    from outcomes import models as m
+
+    manager = m.User.objects.get(username="manager")
+    return _api_benchmark(
+        name="API young-people list (50 rows)", user=manager, path="/api/v1/young-people/",
+        drf=_drf_view("young-person", "list"), bare=api_floor.young_people_list, kwargs={},
+        size=f"{_visible(manager):,} in the manager's team")
+
+
+@benchmark
+def api_plan_detail(young_people: int) -> Result:
+    """GET /api/v1/pathway-plans/{id}/ of the adviser's richest plan, against a bare view."""
+    from django.db.models import Count
+
+    from bench import api_floor
+    from outcomes import access
+    from outcomes import models as m
+
+    adviser = m.User.objects.get(username="adviser")
+    plan = (m.PathwayPlan.objects.filter(
+        young_person__in=access.young_people_visible_to(adviser).values("pk"))
+        .annotate(goals=Count("sections__goals")).order_by("-goals", "pk").first())
+    return _api_benchmark(
+        name="API plan detail", user=adviser, path=f"/api/v1/pathway-plans/{plan.pk}/",
+        drf=_drf_view("pathway-plan", "retrieve"), bare=api_floor.plan_detail,
+        kwargs={"pk": plan.pk}, size=f"plan with {plan.goals} goals")
+
+
+def _visible(user) -> int:
+    from outcomes import access
+
+    return access.young_people_visible_to(user).count()
+
+
+def _drf_view(basename: str, action: str):
+    from api.urls import router
+
+    for _prefix, viewset, name in router.registry:
+        if name == basename:
+            method = "get"
+            return viewset.as_view({method: action})
+    raise LookupError(basename)
+
+
+def _api_benchmark(*, name, user, path, drf, bare, kwargs, size) -> Result:
+    """Time `drf` and `bare` on the same request, after checking they answer the same JSON."""
+    import json
+
+    from django.test import RequestFactory
+    from rest_framework.test import force_authenticate
+
+    factory = RequestFactory()
+
+    def call_drf():
+        request = factory.get(path)
+        force_authenticate(request, user=user)
+        response = drf(request, **kwargs)
+        response.render()
+        return response
+
+    def call_bare():
+        request = factory.get(path)
+        request.user = user
+        return bare(request, **kwargs)
+
+    drf_json, bare_json = json.loads(call_drf().content), json.loads(call_bare().content)
+    if drf_json != bare_json:
+        raise AssertionError(f"{name}: the bare view's JSON differs from the API's; the floor "
+                             "would not be a fair one")
+    timings = {}
+    for label, call in (("floor", call_bare), ("api", call_drf)):
+        for _ in range(20):  # warm caches and connections
+            call()
+        started = time.perf_counter()
+        for _ in range(API_REQUESTS):
+            call()
+        timings[label] = time.perf_counter() - started
+    per_request = timings["api"] / API_REQUESTS * 1000
+    floor_per_request = timings["floor"] / API_REQUESTS * 1000
+    return Result(
+        name=name, size=size, seconds=timings["api"], rows=API_REQUESTS,
+        floor_seconds=timings["floor"],
+        floor="a bare Django view answering the same JSON with the same queries and audit",
+        notes=(f"{API_REQUESTS} requests: {per_request:.1f} ms each through the API, "
+               f"{floor_per_request:.1f} ms each through the bare view",),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run Waymark's benchmarks on PostgreSQL.")
     parser.add_argument("--young-people", type=int, default=100_000, dest="young_people",
@@ -113,6 +208,7 @@ def _prepare_database() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # Production-like settings (DEBUG off) need a key; this one signs nothing that leaves the run.
     os.environ.setdefault("DJANGO_SECRET_KEY", "waymark-bench-only-key-signs-nothing-0123456789")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")  # the API benchmarks' request host
     sys.path.insert(0, str(ROOT))
     import django
     from django.core.management import call_command
@@ -127,7 +223,7 @@ def _prepare_database() -> None:
 
 
 def _table(results: list[Result]) -> str:
-    header = ("benchmark", "size", "seconds", "rows/s", "ratio vs floor")
+    header = ("benchmark", "size", "seconds", "items/s", "ratio vs floor")
     body = [(r.name, r.size, f"{r.seconds:.1f}", f"{r.rows / r.seconds:,.0f}",
              f"{r.seconds / r.floor_seconds:.2f}x") for r in results]
     widths = [max(len(row[i]) for row in (header, *body)) for i in range(len(header))]
