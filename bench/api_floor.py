@@ -77,21 +77,24 @@ def plan_detail(request: HttpRequest, pk: int) -> JsonResponse:
         pk=pk, young_person__in=access.young_people_visible_to(user, Area.PLANS).values("pk"))
     access_event_record(actor=user, young_person_id=plan.young_person_id,
                         what="pathwayplan.retrieve", channel=Channel.API)
-    sections = list(PlanSection.objects.filter(plan=plan).order_by("plan", "id"))
+    sections = list(PlanSection.objects.filter(plan=plan).order_by("plan_id", "id"))
     views = defaultdict(list)
-    for v in YoungPersonView.objects.filter(section__plan=plan).order_by(
-            "section", "expressed_on", "id"):
+    for v in YoungPersonView.objects.filter(section_id__in=[s.pk for s in sections]).order_by(
+            "section_id", "expressed_on", "id"):
         views[v.section_id].append({
             "id": v.pk, "section": v.section_id, "text": v.text,
             "expressed_on": _iso(v.expressed_on), "channel": v.channel,
             "recorded_by": v.recorded_by_id, "recorded_at": _iso(v.recorded_at)})
-    goals = list(Goal.objects.filter(section__plan=plan).order_by("section", "id"))
+    goals = list(Goal.objects.filter(section_id__in=[s.pk for s in sections])
+                 .order_by("section_id", "id"))
+    goal_ids = [g.pk for g in goals]
     actions, progress = defaultdict(list), defaultdict(list)
-    for a in GoalAction.objects.filter(goal__in=goals).order_by("goal", "due_on", "id"):
+    for a in GoalAction.objects.filter(goal_id__in=goal_ids).order_by("goal_id", "due_on", "id"):
         actions[a.goal_id].append({"id": a.pk, "description": a.description,
                                    "owner": a.owner_id, "due_on": _iso(a.due_on),
                                    "done_on": _iso(a.done_on)})
-    for g in GoalProgress.objects.filter(goal__in=goals).order_by("goal", "recorded_at", "id"):
+    for g in GoalProgress.objects.filter(goal_id__in=goal_ids).order_by(
+            "goal_id", "recorded_at", "id"):
         progress[g.goal_id].append({"id": g.pk, "goal": g.goal_id, "status": g.status,
                                     "note": g.note, "actor": g.actor_id, "channel": g.channel,
                                     "recorded_at": _iso(g.recorded_at)})

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from outcomes.models import (
@@ -104,18 +104,25 @@ def _caseload_role(user: User) -> AllocationRole | None:
     }.get(user.role)
 
 
-def _current_allocation(user: User, role: AllocationRole, on: dt.date) -> Exists:
-    return Exists(
-        Allocation.objects.current(on).filter(young_person=OuterRef("pk"), worker=user, role=role)
-    )
+def _allocated(user: User, role: AllocationRole, on: dt.date) -> Q:
+    # From the worker's allocations (indexed by worker), not a test on every young person.
+    return Q(pk__in=Allocation.objects.current(on).filter(worker=user, role=role)
+             .values("young_person_id"))
 
 
-def _looked_after_now(on: dt.date) -> Exists:
-    return Exists(
-        Episode.objects.filter(young_person=OuterRef("pk"), started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-        .exclude(legal_status__in=["V3", "V4"])
+def _chairs_latest_review(user: User, on: dt.date) -> Q:
+    later_by_another = CLAReview.objects.filter(
+        young_person_id=OuterRef("young_person_id"), held_on__gt=OuterRef("held_on"),
+        held_on__lte=on,
     )
+    return Q(pk__in=CLAReview.objects.filter(chair=user, held_on__lte=on)
+             .exclude(Exists(later_by_another)).values("young_person_id"))
+
+
+def _looked_after(on: dt.date) -> Q:
+    return Q(pk__in=Episode.objects.filter(started_on__lte=on)
+             .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+             .exclude(legal_status__in=["V3", "V4"]).values("young_person_id"))
 
 
 def scope_filter(user: User | None, area: Area = Area.PROFILE, *, on: dt.date | None = None) -> Q:
@@ -132,17 +139,12 @@ def scope_filter(user: User | None, area: Area = Area.PROFILE, *, on: dt.date | 
         case Role.YOUNG_PERSON:
             return Q(pk=user.young_person_id) if user.young_person_id else nothing
         case Role.PERSONAL_ADVISER | Role.SOCIAL_WORKER:
-            return Q(_current_allocation(user, _caseload_role(user), day))
+            return _allocated(user, _caseload_role(user), day)
         case Role.IRO:
             # Allocated to chair the reviews now, or chaired the latest review held.
-            latest_chair = (CLAReview.objects.filter(young_person=OuterRef("pk"), held_on__lte=day)
-                            .order_by("-held_on").values("chair_id")[:1])
-            return Q(_current_allocation(user, AllocationRole.IRO, day)) | Q(
-                pk__in=YoungPerson.objects.annotate(latest_chair=Subquery(latest_chair))
-                .filter(latest_chair=user.pk).values("pk")
-            )
+            return _allocated(user, AllocationRole.IRO, day) | _chairs_latest_review(user, day)
         case Role.VIRTUAL_SCHOOL:
-            return Q(_looked_after_now(day))
+            return _looked_after(day)
         case Role.TEAM_MANAGER:
             return Q(team_id=user.team_id) if user.team_id else nothing
     return nothing

@@ -28,7 +28,7 @@ class SchoolEnrolment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "started_on"]
+        ordering = ["young_person_id", "started_on"]
         constraints = [
             models.CheckConstraint(
                 name="enrolment_ends_after_start",
@@ -66,7 +66,7 @@ class KS2Result(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "academic_year"]
+        ordering = ["young_person_id", "academic_year"]
         verbose_name = "KS2 result"
         constraints = [
             models.UniqueConstraint(fields=["young_person"], name="one_ks2_result",
@@ -109,7 +109,7 @@ class KS4Result(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "academic_year"]
+        ordering = ["young_person_id", "academic_year"]
         verbose_name = "KS4 result"
         constraints = [
             models.UniqueConstraint(fields=["young_person"], name="one_ks4_result",
@@ -146,7 +146,7 @@ class Attendance(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "academic_year", "term"]
+        ordering = ["young_person_id", "academic_year", "term"]
         verbose_name_plural = "attendance"
         constraints = [
             models.UniqueConstraint(fields=["young_person", "academic_year", "term"],
@@ -193,7 +193,7 @@ class CareLeaverRecord(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "age"]
+        ordering = ["young_person_id", "age"]
         constraints = [
             models.UniqueConstraint(fields=["young_person", "age"], name="one_oc3_record_per_age",
                                     violation_error_message="A record for this birthday already exists."),

@@ -42,7 +42,7 @@ class PeriodOfCare(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "started_on"]
+        ordering = ["young_person_id", "started_on"]
         verbose_name_plural = "periods of care"
         constraints = [
             models.CheckConstraint(
@@ -119,7 +119,7 @@ class Episode(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "started_on"]
+        ordering = ["young_person_id", "started_on"]
         constraints = [
             models.CheckConstraint(
                 name="episode_ends_after_start",
@@ -256,7 +256,7 @@ class ConnectedPersonApproval(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "-approved_on"]
+        ordering = ["young_person_id", "-approved_on"]
         constraints = [
             models.CheckConstraint(
                 name="cp_extension_complete",

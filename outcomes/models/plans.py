@@ -48,7 +48,7 @@ class PathwayPlan(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "-number"]
+        ordering = ["young_person_id", "-number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["young_person"], condition=Q(status=PlanStatus.AGREED),
@@ -88,7 +88,7 @@ class PlanSection(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["plan", "id"]
+        ordering = ["plan_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "heading"], name="one_section_per_heading",
                                     violation_error_message="The plan already has this section."),
@@ -113,7 +113,7 @@ class YoungPersonView(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["section", "expressed_on", "id"]
+        ordering = ["section_id", "expressed_on", "id"]
         verbose_name = "young person's view"
 
     def __str__(self) -> str:
@@ -141,7 +141,7 @@ class Goal(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["section", "id"]
+        ordering = ["section_id", "id"]
         constraints = [
             models.CheckConstraint(name="goal_status_valid",
                                    condition=Q(status__in=GoalStatus.values),
@@ -161,7 +161,7 @@ class GoalAction(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["goal", "due_on", "id"]
+        ordering = ["goal_id", "due_on", "id"]
 
     def __str__(self) -> str:
         return self.description
@@ -178,7 +178,7 @@ class GoalProgress(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["goal", "recorded_at", "id"]
+        ordering = ["goal_id", "recorded_at", "id"]
         verbose_name_plural = "goal progress"
 
     def __str__(self) -> str:

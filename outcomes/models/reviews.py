@@ -27,7 +27,7 @@ class CLAReview(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "held_on"]
+        ordering = ["young_person_id", "held_on"]
         verbose_name = "CLA review"
         constraints = [
             models.UniqueConstraint(fields=["young_person", "held_on"],
@@ -55,7 +55,7 @@ class PathwayPlanReview(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "held_on"]
+        ordering = ["young_person_id", "held_on"]
 
     def __str__(self) -> str:
         return f"Pathway plan review {self.held_on:%d/%m/%Y}"
@@ -72,7 +72,7 @@ class PEPReview(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "held_on"]
+        ordering = ["young_person_id", "held_on"]
         verbose_name = "PEP review"
 
     def __str__(self) -> str:
@@ -92,7 +92,7 @@ class HealthAssessment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "held_on"]
+        ordering = ["young_person_id", "held_on"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.held_on:%d/%m/%Y}"
@@ -112,7 +112,7 @@ class SocialWorkerVisit(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "visited_on"]
+        ordering = ["young_person_id", "visited_on"]
 
     def __str__(self) -> str:
         return f"Visit {self.visited_on:%d/%m/%Y}"
@@ -139,7 +139,7 @@ class PAContact(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["young_person", "contact_on"]
+        ordering = ["young_person_id", "contact_on"]
         verbose_name = "PA contact"
 
     def __str__(self) -> str:
