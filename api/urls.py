@@ -1,6 +1,7 @@
 """/api/v1/: one router; each views module lists its ROUTES."""
 
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -19,3 +20,11 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
 ]
+
+
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other address under /api/v1/: the API's own 404, never an HTML page."""
+    return JsonResponse({"detail": "Not found.", "errors": {}}, status=404)
+
+
+urlpatterns.append(re_path(r"^.*$", not_found))

@@ -179,6 +179,10 @@ SPECTACULAR_SETTINGS = {
     # Fields a persona may not see are left out of its responses, so none is required.
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
     # Plans and goals both have a "status", each with its own choices: name them apart.
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "outcomes.models.plans.PlanStatus",

@@ -27,6 +27,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.base import ScopedViewSet
+from api.urls import not_found
 from outcomes import models as m
 from outcomes.access import Area
 from tests import factories as f
@@ -245,6 +246,8 @@ def api_routes() -> list[Route]:
         if not path.startswith("api/v1/") or "format" in pattern.pattern.regex.groupindex:
             continue
         callback = pattern.callback
+        if callback is not_found:  # the catch-all: a JSON 404 for any other address
+            continue
         view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
         actions = getattr(callback, "actions", None)
         if actions:
@@ -504,3 +507,11 @@ def test_the_endpoints_about_no_young_person(matrix_savepoint, route, method, ac
                 else getattr(client, method)(url, expected.body, format="json"))
     assert response.status_code in expected.status[persona], (
         f"{method.upper()} {url} as {persona}: {describe(response)}")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v1/goals/-2.5e-208/",
+                                  "/api/v1/young-people/1.5/chronology/"])
+def test_any_other_api_address_is_a_json_404(api, path):
+    response = api.as_user(None).get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "errors": {}}
