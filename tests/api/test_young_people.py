@@ -75,3 +75,22 @@ def test_the_list_costs_the_same_for_1_and_50_rows(api, personas):
     with CaptureQueriesContext(connection) as fifty:
         assert len(client.get(URL).json()["results"]) == 50
     assert len(fifty) == len(one), "\n".join(q["sql"] for q in fifty.captured_queries)
+
+
+def test_the_allocation_list_costs_the_same_for_1_and_50_rows(api, personas):
+    client = api.as_user(personas.manager)
+    url = f"/api/v1/allocations/?young_person={personas.young_person.pk}&role=personal_adviser"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(url).json()["results"]) == 1
+    current = personas.young_person.allocations.get(role=m.AllocationRole.PERSONAL_ADVISER)
+    current.started_on = dt.date(2020, 1, 1)
+    current.save()
+    for n in range(49):  # a history of earlier advisers, a week each
+        f.AllocationFactory(young_person=personas.young_person,
+                            worker=f.UserFactory(username=f"earlier{n}"),
+                            started_on=dt.date(2015, 1, 1) + dt.timedelta(weeks=n),
+                            ended_on=dt.date(2015, 1, 4) + dt.timedelta(weeks=n))
+    with CaptureQueriesContext(connection) as fifty:
+        assert len(client.get(url).json()["results"]) == 50
+    assert len(fifty) == len(one), "\n".join(q["sql"] for q in fifty.captured_queries)
