@@ -9,11 +9,16 @@ from .placements import (
     episode_record,
     period_of_care_start,
 )
-from .plans import (
+
+# Plan and goal writes for a signed-in user: these check the access policy first. The
+# functions of the same names in `plans.py` trust their caller and are for these alone.
+from .plan_edits import (
     goal_create,
     goal_progress_record,
+    goal_update,
     plan_agree,
     plan_draft_create,
+    plan_update,
     young_person_view_record,
 )
 from .tokens import api_token_authenticate, api_token_issue
@@ -29,9 +34,11 @@ __all__ = [
     "episode_record",
     "goal_create",
     "goal_progress_record",
+    "goal_update",
     "period_of_care_start",
     "plan_agree",
     "plan_draft_create",
+    "plan_update",
     "young_person_create",
     "young_person_view_record",
 ]

@@ -1,3 +1,6 @@
+"""The plan and goal writes themselves. They trust their caller: channels call the versions in
+`plan_edits.py` (exported as `outcomes.services.*`), which decide access first."""
+
 from __future__ import annotations
 
 import datetime as dt
