@@ -12,6 +12,9 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
+# The local Telegram Bot API server (tests/fakes/botapi.py) as the `bot_api` fixture.
+pytest_plugins = ["tests.fakes.fixtures"]
+
 START_HINTS = {
     "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
     "Redis": "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no",
