@@ -30,6 +30,7 @@ from outcomes.models import (
     User,
     YoungPerson,
 )
+from outcomes.rules.schedule import Item
 
 
 class Area(StrEnum):
@@ -43,6 +44,7 @@ class Area(StrEnum):
     EDUCATION = "education"        # enrolments, results, attendance
     CARE_LEAVER = "care_leaver"    # activity and accommodation (OC3)
     CHRONOLOGY = "chronology"
+    SCHEDULE = "schedule"          # the statutory due dates, worked out from the records
     AUDIT = "audit"                # who has looked at the record
 
 
@@ -50,7 +52,8 @@ ALL_AREAS = frozenset(Area)
 
 VIEW_AREAS: dict[str, frozenset[Area]] = {
     Role.YOUNG_PERSON: frozenset({Area.PROFILE, Area.ALLOCATIONS, Area.PLANS, Area.REVIEWS,
-                                  Area.EDUCATION, Area.CARE_LEAVER, Area.CHRONOLOGY}),
+                                  Area.EDUCATION, Area.CARE_LEAVER, Area.CHRONOLOGY,
+                                  Area.SCHEDULE}),
     Role.PERSONAL_ADVISER: ALL_AREAS,
     Role.SOCIAL_WORKER: ALL_AREAS,
     Role.IRO: ALL_AREAS,
@@ -69,8 +72,8 @@ CHANGE_AREAS: dict[str, frozenset[Area]] = {
                                    Area.EDUCATION}),
     Role.IRO: frozenset({Area.REVIEWS}),
     Role.VIRTUAL_SCHOOL: frozenset({Area.EDUCATION}),
-    Role.TEAM_MANAGER: ALL_AREAS - {Area.AUDIT, Area.CHRONOLOGY},
-    Role.ADMINISTRATOR: ALL_AREAS - {Area.AUDIT, Area.CHRONOLOGY},
+    Role.TEAM_MANAGER: ALL_AREAS - {Area.AUDIT, Area.CHRONOLOGY, Area.SCHEDULE},
+    Role.ADMINISTRATOR: ALL_AREAS - {Area.AUDIT, Area.CHRONOLOGY, Area.SCHEDULE},
 }
 
 # Fields a young person never sees, even on their own record: case notes and the workers'
@@ -81,6 +84,7 @@ ADVISER_ONLY_FIELDS: dict[str, frozenset[str]] = {
     "pacontact": frozenset({"note"}),
     "pathwayplanreview": frozenset({"outcome"}),
     "pepreview": frozenset({"summary"}),
+    "needsassessment": frozenset({"summary"}),
     "connectedpersonapproval": frozenset({"panel_view", "nominated_officer",
                                           "extension_approved_by"}),
 }
@@ -178,6 +182,14 @@ def require_change(user: User | None, young_person: YoungPerson | int, area: Are
     """Raise NotVisible unless the user may change this part of the young person's record."""
     if not can_change(user, young_person, area):
         raise NotVisible
+
+
+def schedule_items_for(user: User | None, items: list[Item]) -> list[Item]:
+    """The schedule items a user is shown: a young person sees the events they take part in
+    (their reviews and pathway plan), not their workers' deadlines or data problems."""
+    if getattr(user, "role", None) == Role.YOUNG_PERSON:
+        return [item for item in items if item.for_young_person]
+    return items
 
 
 def hidden_fields(user: User | None, model_name: str) -> frozenset[str]:

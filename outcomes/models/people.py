@@ -157,6 +157,11 @@ class YoungPerson(models.Model):
     contact_notes = models.CharField(
         max_length=500, blank=True, help_text="Best times to reach them, who to avoid, and so on."
     )
+    authority_accommodation = models.BooleanField(
+        "Accommodation provided by the authority", default=False,
+        help_text="For a care leaver: the authority provides the accommodation (s23B/s24B), so "
+                  "the personal adviser visits at least every 2 months (CL 2010 reg 8).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

@@ -61,6 +61,24 @@ class PathwayPlanReview(models.Model):
         return f"Pathway plan review {self.held_on:%d/%m/%Y}"
 
 
+class NeedsAssessment(models.Model):
+    """The assessment of an eligible child's needs, due within 3 months of their 16th birthday
+    (or of becoming eligible after it), before the pathway plan (CPPCR 2010 reg 41-43)."""
+
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE,
+                                     related_name="needs_assessments")
+    completed_on = models.DateField()
+    assessor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person_id", "completed_on"]
+
+    def __str__(self) -> str:
+        return f"Needs assessment {self.completed_on:%d/%m/%Y}"
+
+
 class PEPReview(models.Model):
     """A personal education plan meeting: at the start of care, then every school term."""
 

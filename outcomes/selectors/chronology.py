@@ -25,6 +25,7 @@ from outcomes.models import (
     HealthAssessment,
     KS2Result,
     KS4Result,
+    NeedsAssessment,
     PAContact,
     PathwayPlan,
     PathwayPlanReview,
@@ -68,6 +69,7 @@ KINDS: tuple[str, ...] = (
     "review.cla",
     "review.pathway_plan",
     "review.pep",
+    "assessment.needs",
     "health.assessment",
     "visit.social_worker",
     "contact.personal_adviser",
@@ -85,6 +87,7 @@ _KIND_ORDER = {kind: rank for rank, kind in enumerate(KINDS)}
 ADVISER_ONLY_KINDS = frozenset({
     "review.pathway_plan",
     "review.pep",
+    "assessment.needs",
     "health.assessment",
     "visit.social_worker",
     "contact.personal_adviser",
@@ -387,6 +390,16 @@ def _pep_reviews(view: _View) -> Iterator[ChronologyEntry]:
         )
 
 
+def _needs_assessments(view: _View) -> Iterator[ChronologyEntry]:
+    assessments = NeedsAssessment.objects.filter(young_person=view.young_person).select_related(
+        "assessor")
+    for assessment in assessments:
+        yield _entry(
+            "assessment.needs", assessment.completed_on, assessment, "Needs assessment completed",
+            view.named(assessment.assessor, "Assessed by {}."), _sentence(assessment.summary),
+        )
+
+
 def _health_assessments(view: _View) -> Iterator[ChronologyEntry]:
     for assessment in HealthAssessment.objects.filter(young_person=view.young_person):
         yield _entry("health.assessment", assessment.held_on, assessment,
@@ -528,6 +541,7 @@ _BUILDERS: tuple[tuple[Callable[[_View], Iterator[ChronologyEntry]], bool], ...]
     (_cla_reviews, False),
     (_pathway_plan_reviews, True),
     (_pep_reviews, True),
+    (_needs_assessments, True),
     (_health_assessments, True),
     (_social_worker_visits, True),
     (_pa_contacts, True),

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from outcomes.models import Allocation, AllocationRole, User, YoungPerson
+from outcomes.models import Allocation, AllocationRole, ScheduleEntry, User, YoungPerson
 from outcomes.rules.care_leaver import CareLeaverCategory
 from outcomes.rules.dates import add_months
 
@@ -62,3 +62,13 @@ def young_people_matching(queryset: QuerySet[YoungPerson], *, text: str) -> Quer
         condition |= (Q(legal_first_name__icontains=word) | Q(legal_last_name__icontains=word)
                       | Q(preferred_name__icontains=word))
     return queryset.filter(condition)
+
+
+def young_people_overdue(
+    queryset: QuerySet[YoungPerson], *, overdue: bool, on: dt.date | None = None
+) -> QuerySet[YoungPerson]:
+    """Those with (or, when `overdue` is false, without) a statutory item past its due date, from
+    the schedule entries the sweep and every scheduling write keep (selectors/schedule.py)."""
+    day = on or timezone.localdate()
+    late = ScheduleEntry.objects.filter(due_on__lt=day).values("young_person_id")
+    return queryset.filter(pk__in=late) if overdue else queryset.exclude(pk__in=late)
