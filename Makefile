@@ -26,6 +26,7 @@ run: export DJANGO_DEBUG ?= true
 run: install
 	@$(BIN)/python manage.py migrate --no-input -v 0
 	@$(BIN)/python manage.py seed_demo
+	@$(BIN)/python manage.py setup_schedules
 	@echo ""
 	@echo "Waymark is starting at http://127.0.0.1:8000/ (Ctrl-C stops web, worker and beat)"
 	@echo ""

@@ -255,7 +255,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     m.YoungPerson: ("id", "child_id", "legal_first_name", "legal_last_name", "preferred_name",
                     "date_of_birth", "sex", "ethnicity", "upn", "uasc", "disability",
                     "sen_status", "team_id", "preferred_contact", "phone", "email",
-                    "contact_notes", "created_at"),
+                    "contact_notes", "created_at", "authority_accommodation"),
     m.PeriodOfCare: ("id", "young_person_id", "started_on", "ended_on", "reason_ceased"),
     m.Episode: ("young_person_id", "period_of_care_id", "started_on", "reason_new_episode",
                 "legal_status", "category_of_need", "place", "place_provider", "ended_on",
@@ -751,6 +751,9 @@ class _Generator:
             else "",
             self.choice(CONTACT_NOTES) if adult and r() < 0.2 else "",
             self.at(first_day, self.ri(60, 420)),
+            # About a third of care leavers live in accommodation the authority provides. Decided
+            # from the id, not the random stream, so the rest of the data is as before.
+            career == "leaver" and not open_care and (p.id * 2654435761) % 100 < 35,
         ))
         if p.anchor and p.advisers and p.advisers[-1][2] == self.staff.demo["adviser"] \
                 and p.advisers[-1][1] is None:

@@ -113,6 +113,162 @@ def api_plan_detail(young_people: int) -> Result:
         kwargs={"pk": plan.pk}, size=f"plan with {plan.goals} goals")
 
 
+SWEEP_BATCH = 1000
+
+
+class _QueryCounter:
+    """Counts the SQL statements Django sends while it is installed (DEBUG off, so no log)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+@benchmark
+def reminder_sweep(young_people: int) -> Result:
+    """The daily sweep over everyone: schedules, schedule entries and outbox rows. The floor reads
+    the same batches of histories and works out the same schedules, writing nothing."""
+    from django.db import connection
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from outcomes import models as m
+    from outcomes.rules import schedule as rules
+    from outcomes.selectors.schedule import current_policy, histories_for, with_a_schedule
+    from outcomes.services import reminders
+
+    today = timezone.localdate()
+    policy = current_policy()
+    _say("sweep: the floor (read histories in batches, schedule in memory)")
+    started = time.perf_counter()
+    last_id, items = 0, 0
+    while True:
+        people = list(with_a_schedule(on=today).filter(pk__gt=last_id).order_by("pk")[:SWEEP_BATCH])
+        if not people:
+            break
+        last_id = people[-1].pk
+        for history in histories_for(young_people=people, on=today).values():
+            items += len(rules.schedule(history, today=today, policy=policy))
+    floor = time.perf_counter() - started
+    _say("sweep: the real sweep")
+    counter = _QueryCounter()
+    started = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        result = reminders.reminders_sweep(on=today, batch_size=SWEEP_BATCH)
+    seconds = time.perf_counter() - started
+    again = _QueryCounter()
+    started_again = time.perf_counter()
+    with connection.execute_wrapper(again):
+        second = reminders.reminders_sweep(on=today, batch_size=SWEEP_BATCH)
+    seconds_again = time.perf_counter() - started_again
+    by_channel = dict(m.Notification.objects.values_list("channel").annotate(
+        n=Count("id")).order_by())
+    return Result(
+        name="reminder sweep", size=f"{result.young_people:,} young people with a schedule",
+        seconds=seconds, rows=result.young_people, floor_seconds=floor,
+        floor="the same histories read in the same batches and scheduled in memory, no writes",
+        notes=(f"{counter.count:,} queries in {result.batches} batches of {SWEEP_BATCH:,} = "
+               f"{counter.count / result.batches:.1f} per batch (the same for every batch size)",
+               f"{result.open_items:,} open items ({items:,} with the done ones); "
+               f"{result.notifications_written:,} outbox rows written {by_channel}; "
+               f"{len(result.failed)} young people failed",
+               f"a second sweep the same day: {second.notifications_written} rows written, "
+               f"{again.count:,} queries, {seconds_again:.1f} s"),
+    )
+
+
+DISPATCH_MESSAGES = 2000
+CAPPED_MESSAGES = 300
+
+
+@benchmark
+def telegram_dispatch(young_people: int) -> Result:
+    """Delivering outbox rows to the local Bot API server (tests/fakes/), one claim-send-mark per
+    row as a worker does, against bare python-telegram-bot sends of the same messages."""
+    import asyncio
+
+    from django.conf import settings
+    from django.utils import timezone
+    from telegram import Bot
+
+    from outcomes import models as m
+    from outcomes.services import delivery
+    from tests.fakes.botapi import FakeBotAPI
+
+    users = list(m.User.objects.order_by("pk")[:DISPATCH_MESSAGES])
+    person = m.YoungPerson.objects.order_by("pk").first()
+    m.TelegramLink.objects.bulk_create([
+        m.TelegramLink(user=u, telegram_user_id=10_000 + u.pk, chat_id=10_000 + u.pk)
+        for u in users])
+
+    def outbox(label: str, count: int) -> list[int]:
+        rows = m.Notification.objects.bulk_create([
+            m.Notification(young_person=person, event_key=f"bench:{label}", event_kind="bench",
+                           due_on=timezone.localdate(), recipient=u, channel="telegram",
+                           lead="0d", kind="reminder", subject="Bench",
+                           body=f"Bench message {i} for the dispatch benchmark.",
+                           not_before=timezone.now())
+            for i, u in enumerate(users[:count])])
+        return [r.pk for r in rows]
+
+    def drain(ids: list[int]) -> None:
+        waiting = list(ids)
+        while waiting:
+            retry = []
+            for pk in waiting:
+                if delivery.notification_deliver(notification_id=pk).status == "retry":
+                    retry.append(pk)
+            if retry:
+                time.sleep(0.05)
+            waiting = retry
+
+    with FakeBotAPI() as server:
+        settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_BASE_URL = server.token, server.base_url
+
+        async def bare() -> None:
+            async with Bot(server.token, base_url=server.base_url) as bot:
+                for i, u in enumerate(users):
+                    await bot.send_message(chat_id=10_000 + u.pk, text=f"Floor message {i}.")
+
+        _say(f"dispatch: the floor ({len(users):,} bare sends)")
+        started = time.perf_counter()
+        asyncio.run(bare())
+        floor = time.perf_counter() - started
+        ids = outbox("uncapped", len(users))
+        settings.TELEGRAM_MAX_PER_SECOND = 1_000_000
+        _say(f"dispatch: {len(ids):,} outbox rows, rate cap lifted")
+        server.clear()
+        started = time.perf_counter()
+        drain(ids)
+        seconds = time.perf_counter() - started
+        delivered = len(server.sent_messages())
+        settings.TELEGRAM_MAX_PER_SECOND = 30
+        capped = outbox("capped", CAPPED_MESSAGES)
+        _say(f"dispatch: {len(capped)} outbox rows under the 30/s cap")
+        server.clear()
+        started = time.perf_counter()
+        drain(capped)
+        capped_seconds = time.perf_counter() - started
+        per_second: dict[int, int] = {}
+        for call in server.calls_to("sendMessage"):
+            per_second[int(call.at)] = per_second.get(int(call.at), 0) + 1
+    sent = m.Notification.objects.filter(event_key__startswith="bench:", status="sent").count()
+    return Result(
+        name="Telegram dispatch", size=f"{len(ids):,} messages", seconds=seconds, rows=len(ids),
+        floor_seconds=floor,
+        floor="bare python-telegram-bot send_message calls to the same server, same messages",
+        notes=(f"{len(ids) / seconds:,.0f} messages/s through the outbox (cap lifted) vs "
+               f"{len(users) / floor:,.0f}/s bare; {delivered:,} delivered, "
+               f"{sent:,} rows sent in all",
+               f"under the 30/s cap: {CAPPED_MESSAGES} messages in {capped_seconds:.1f} s = "
+               f"{CAPPED_MESSAGES / capped_seconds:.1f}/s, busiest second "
+               f"{max(per_second.values(), default=0)} messages"),
+    )
+
+
 def _visible(user) -> int:
     from outcomes import access
 

@@ -224,9 +224,23 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# --- Telegram (the bot arrives with its own issue) --------------------------------------------
+# --- Email: the console in development, SMTP in production (EMAIL_URL=smtp+tls://user:pw@host:587)
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Waymark <waymark@localhost>")
+
+# --- Reminders (issue 4): the daily sweep and the outbox ---------------------------------------
+# Beat entries are created by `manage.py setup_schedules` and edited in the admin afterwards.
+REMINDER_SWEEP_HOUR = env.int("REMINDER_SWEEP_HOUR", default=7)  # 07:00 Europe/London
+REMINDER_LEAD_DAYS = tuple(env.list("REMINDER_LEAD_DAYS", cast=int, default=[14, 7, 0]))
+REMINDER_ESCALATE_AFTER_WORKING_DAYS = env.int("REMINDER_ESCALATE_AFTER_WORKING_DAYS", default=5)
+PA_CONTACT_WEEKS = env.int("PA_CONTACT_WEEKS", default=8)
+
+# --- Telegram --------------------------------------------------------------------------------
 TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
 TELEGRAM_API_BASE_URL = env.str("TELEGRAM_API_BASE_URL", default="https://api.telegram.org/bot")
+# Telegram's broadcast limit: about 30 messages a second overall (1 a second per chat is fixed).
+# Counted in the cache, so every worker counts together when CACHE_URL is Redis.
+TELEGRAM_MAX_PER_SECOND = env.int("TELEGRAM_MAX_PER_SECOND", default=30)
 
 # --- Logging: no personal data in logs (DESIGN.md, dangerous constructs) ----------------------
 LOGGING = {

@@ -318,3 +318,52 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     key_hash = factory.Sequence(lambda n: f"{n:064x}")
     prefix = factory.Sequence(lambda n: f"tok{n:05d}")
+
+
+class NeedsAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.NeedsAssessment
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    completed_on = _days_ago(60)
+    assessor = factory.SubFactory(UserFactory, role=m.Role.SOCIAL_WORKER)
+    summary = "Wants to stay near college; needs help with budgeting."
+
+
+class TelegramLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.TelegramLink
+
+    user = factory.SubFactory(YoungPersonUserFactory)
+    telegram_user_id = factory.Sequence(lambda n: 700_000 + n)
+    chat_id = factory.SelfAttribute("telegram_user_id")
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Notification
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    event_key = factory.Sequence(lambda n: f"cla_review:2026-01-05:{n}")
+    event_kind = "cla_review"
+    due_on = _days_ago(-7)
+    recipient = factory.SubFactory(UserFactory, role=m.Role.SOCIAL_WORKER)
+    channel = m.NotificationChannel.EMAIL
+    lead = "7d"
+    kind = m.NotificationKind.REMINDER
+    subject = "Second CLA review is due in a week"
+    body = "Second CLA review is due in a week."
+    not_before = factory.LazyFunction(timezone.now)
+
+
+class ScheduleEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ScheduleEntry
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    key = factory.Sequence(lambda n: f"cla_review:2026-01-05:{n}")
+    kind = "cla_review"
+    title = "Second CLA review"
+    due_on = _days_ago(-20)
+    responsible = "social_worker"
+    refreshed_on = factory.LazyFunction(timezone.localdate)

@@ -15,6 +15,7 @@ from outcomes import codes
 from outcomes.models import (
     CLAReview,
     HealthAssessment,
+    NeedsAssessment,
     PAContact,
     PathwayPlanReview,
     PEPReview,
@@ -56,6 +57,15 @@ class PEPReviewSerializer(LabelledRecordSerializer):
     class Meta:
         model = PEPReview
         fields = ["id", "young_person", "held_on", "school_urn", "summary"]
+        read_only_fields = fields
+
+
+class NeedsAssessmentSerializer(LabelledRecordSerializer):
+    assessor_name = user_name("assessor")
+
+    class Meta:
+        model = NeedsAssessment
+        fields = ["id", "young_person", "completed_on", "assessor", "assessor_name", "summary"]
         read_only_fields = fields
 
 

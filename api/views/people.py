@@ -23,11 +23,14 @@ class YoungPersonFilter(django_filters.FilterSet):
         method="filter_age_band")
     care_leaver_category = django_filters.ChoiceFilter(
         choices=[(c.value, c.label) for c in CareLeaverCategory], method="filter_category")
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_overdue",
+        label="With (true) or without (false) a statutory item past its due date")
 
     class Meta:
         model = YoungPerson
-        fields = ["search", "team", "adviser", "age_band", "care_leaver_category", "sen_status",
-                  "uasc"]
+        fields = ["search", "team", "adviser", "age_band", "care_leaver_category", "overdue",
+                  "sen_status", "uasc"]
 
     def filter_search(self, queryset, name, value):
         return selectors.young_people_matching(queryset, text=value)
@@ -38,6 +41,9 @@ class YoungPersonFilter(django_filters.FilterSet):
 
     def filter_age_band(self, queryset, name, value):
         return selectors.young_people_in_age_band(queryset, band=value)
+
+    def filter_overdue(self, queryset, name, value):
+        return selectors.young_people_overdue(queryset, overdue=value == "true")
 
     def filter_category(self, queryset, name, value):
         return selectors.young_people_in_category(queryset,

@@ -11,11 +11,16 @@ from rest_framework.response import Response
 
 from api.base import ScopedViewSet
 from api.filters import IdFilter
-from api.serializers.records import AccessEventSerializer, ChronologyEntrySerializer
+from api.serializers.records import (
+    AccessEventSerializer,
+    ChronologyEntrySerializer,
+    ScheduleItemSerializer,
+)
 from outcomes import access
 from outcomes.access import Area, NotVisible
 from outcomes.models import AccessEvent, Channel, YoungPerson
 from outcomes.selectors.chronology import chronology_for
+from outcomes.selectors.schedule import schedule_for
 from outcomes.services import access_event_record
 
 YOUNG_PERSON_ID = OpenApiParameter("young_person_pk", OpenApiTypes.INT64, OpenApiParameter.PATH,
@@ -59,6 +64,27 @@ class ChronologyViewSet(ScopedViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
+@extend_schema_view(list=extend_schema(parameters=[YOUNG_PERSON_ID]))
+class ScheduleViewSet(ScopedViewSet):
+    """The statutory schedule: every event due for the young person, with its due date, the rule
+    that sets it, why, and its state (upcoming, due, overdue, done, or needs data). Worked out
+    from the records on each read. A young person sees their own reviews and plan only."""
+
+    area = Area.SCHEDULE
+    young_person_path = ""
+    audit_what = "schedule.list"
+    queryset = YoungPerson.objects.all()
+    serializer_class = ScheduleItemSerializer
+    filter_backends: list = []
+
+    def list(self, request: Request, young_person_pk: str) -> Response:
+        young_person = _young_person_read(request, self.area, young_person_pk,
+                                          what=self.audit_what)
+        items = access.schedule_items_for(request.user, schedule_for(young_person=young_person))
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
 class AccessEventFilter(django_filters.FilterSet):
     actor = IdFilter(label="Who looked (user id)")
 
@@ -92,4 +118,5 @@ class AccessEventViewSet(ScopedViewSet):
 ROUTES = [
     (f"{YOUNG_PERSON_PREFIX}/chronology", ChronologyViewSet, "chronology"),
     (f"{YOUNG_PERSON_PREFIX}/access-events", AccessEventViewSet, "access-event"),
+    (f"{YOUNG_PERSON_PREFIX}/schedule", ScheduleViewSet, "schedule"),
 ]

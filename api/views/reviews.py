@@ -17,6 +17,7 @@ from api.serializers.reviews import (
     CLAReviewInput,
     CLAReviewSerializer,
     HealthAssessmentSerializer,
+    NeedsAssessmentSerializer,
     PAContactInput,
     PAContactSerializer,
     PathwayPlanReviewSerializer,
@@ -30,6 +31,7 @@ from outcomes.access import Area, NotVisible
 from outcomes.models import (
     CLAReview,
     HealthAssessment,
+    NeedsAssessment,
     PAContact,
     PathwayPlanReview,
     PEPReview,
@@ -100,6 +102,18 @@ class PEPReviewViewSet(ScopedReadOnlyViewSet):
     ordering = ["young_person_id", "-held_on", "-pk"]
 
 
+class NeedsAssessmentViewSet(ScopedReadOnlyViewSet):
+    """Needs assessments of eligible children, due within 3 months of the 16th birthday (CPPCR
+    2010 reg 41-43). The summary is not shown to the young person."""
+
+    area = Area.REVIEWS
+    queryset = NeedsAssessment.objects.select_related("assessor")
+    serializer_class = NeedsAssessmentSerializer
+    filterset_class = young_person_filterset(NeedsAssessment)
+    ordering_fields = ["completed_on"]
+    ordering = ["young_person_id", "-completed_on", "-pk"]
+
+
 class HealthAssessmentViewSet(ScopedReadOnlyViewSet):
     """Initial and review health assessments."""
 
@@ -147,6 +161,7 @@ ROUTES = [
     ("cla-reviews", CLAReviewViewSet, "cla-review"),
     ("pathway-plan-reviews", PathwayPlanReviewViewSet, "pathway-plan-review"),
     ("pep-reviews", PEPReviewViewSet, "pep-review"),
+    ("needs-assessments", NeedsAssessmentViewSet, "needs-assessment"),
     ("health-assessments", HealthAssessmentViewSet, "health-assessment"),
     ("social-worker-visits", SocialWorkerVisitViewSet, "social-worker-visit"),
     ("pa-contacts", PAContactViewSet, "pa-contact"),

@@ -7,6 +7,7 @@ from django.contrib import admin
 from outcomes.models import (
     CLAReview,
     HealthAssessment,
+    NeedsAssessment,
     PAContact,
     PathwayPlanReview,
     PEPReview,
@@ -83,3 +84,14 @@ class PAContactAdmin(ChildRecordAdmin):
     autocomplete_fields = ("young_person", "adviser")
     date_hierarchy = "contact_on"
     ordering = ("-contact_on", "-id")
+
+
+@admin.register(NeedsAssessment)
+class NeedsAssessmentAdmin(ChildRecordAdmin):
+    list_display = ("young_person", "completed_on", "assessor")
+    list_filter = ("completed_on", "young_person__team")
+    list_select_related = ("young_person", "assessor")
+    search_fields = CHILD_SEARCH
+    autocomplete_fields = ("young_person", "assessor")
+    date_hierarchy = "completed_on"
+    ordering = ("-completed_on", "-id")

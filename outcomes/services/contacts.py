@@ -21,6 +21,7 @@ from outcomes.models import CLAReview, PAContact, Role, SocialWorkerVisit, User,
 from outcomes.models.reviews import ContactMethod
 
 from ._save import validated_save
+from .reminders import rescheduled
 
 SEE_ONLY = "You can see these records but your role does not record them."
 UNDER_FOUR = "PN0"  # REFERENCE.md §3.9: REVIEW_CODE PN0 is "child under 4 at the time of the review"
@@ -52,11 +53,11 @@ def social_worker_visit_record(
     with transaction.atomic():
         _require_change(actor, young_person)
         _check_happened(young_person=young_person, on=visited_on, field="visited_on")
-        return validated_save(
+        return rescheduled(validated_save(
             SocialWorkerVisit(young_person=young_person, visited_on=visited_on,
                               worker=worker or actor, seen_alone=seen_alone, note=note),
             actor=actor,
-        )
+        ))
 
 
 def pa_contact_record(
@@ -69,11 +70,11 @@ def pa_contact_record(
         _require_change(actor, young_person)
         codes.check_code(method, ContactMethod.values, field="method", what="contact method")
         _check_happened(young_person=young_person, on=contact_on, field="contact_on")
-        return validated_save(
+        return rescheduled(validated_save(
             PAContact(young_person=young_person, contact_on=contact_on, method=method,
                       adviser=adviser or actor, note=note),
             actor=actor,
-        )
+        ))
 
 
 def cla_review_record(
@@ -97,8 +98,8 @@ def cla_review_record(
         # One review a day: hold the child's row so that two requests at once cannot both pass
         # full_clean's uniqueness check and leave the second to fail in the database.
         YoungPerson.objects.select_for_update().get(pk=young_person.pk)
-        return validated_save(
+        return rescheduled(validated_save(
             CLAReview(young_person=young_person, held_on=held_on, participation=participation,
                       chair=chair),
             actor=actor,
-        )
+        ))

@@ -8,6 +8,7 @@ from django.db import transaction
 from outcomes.models import ConnectedPersonApproval, Episode, PeriodOfCare, User, YoungPerson
 
 from ._save import validated_save
+from .reminders import rescheduled
 
 EPISODE_FIELDS = (
     "reason_new_episode", "legal_status", "category_of_need", "place", "place_provider",
@@ -23,11 +24,11 @@ def period_of_care_start(
         period = validated_save(
             PeriodOfCare(young_person=young_person, started_on=started_on), actor=actor
         )
-        return validated_save(
+        return rescheduled(validated_save(
             Episode(young_person=young_person, period_of_care=period, started_on=started_on,
                     reason_new_episode="S", **first_episode),
             actor=actor,
-        )
+        ))
 
 
 def episode_record(
@@ -57,11 +58,11 @@ def episode_record(
         validated_save(current, actor=actor)
         values = {name: getattr(current, name) for name in EPISODE_FIELDS} | fields
         values["reason_place_change"] = ""
-        return validated_save(
+        return rescheduled(validated_save(
             Episode(young_person=young_person, period_of_care=current.period_of_care,
                     started_on=started_on, **values),
             actor=actor,
-        )
+        ))
 
 
 def connected_person_approval_record(
@@ -70,6 +71,6 @@ def connected_person_approval_record(
     """Record a regulation 24 temporary approval (and any reg 25 extension) for a connected
     person, so that a U1-U3 placement with them can be recorded."""
     with transaction.atomic():
-        return validated_save(
+        return rescheduled(validated_save(
             ConnectedPersonApproval(young_person=young_person, **fields), actor=actor
-        )
+        ))

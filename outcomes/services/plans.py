@@ -26,6 +26,7 @@ from outcomes.models import (
 
 from ._save import validated_save
 from .errors import StaleVersion
+from .reminders import rescheduled
 
 
 def plan_draft_create(*, actor: User, young_person: YoungPerson) -> PathwayPlan:
@@ -71,7 +72,7 @@ def plan_agree(
         locked.status = PlanStatus.AGREED
         locked.agreed_on = agreed_on
         locked.version += 1
-        return validated_save(locked, actor=actor)
+        return rescheduled(validated_save(locked, actor=actor))
 
 
 def goal_create(

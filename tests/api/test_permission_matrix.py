@@ -75,6 +75,7 @@ NEVER_SHOWN: dict[str, dict[str, frozenset[str]]] = {
         "pa-contact": frozenset({"note"}),
         "pathway-plan-review": frozenset({"outcome"}),
         "pep-review": frozenset({"summary"}),
+        "needs-assessment": frozenset({"summary"}),
         "connected-person-approval": frozenset({
             "panel_view", "nominated_officer", "nominated_officer_name",
             "extension_approved_by", "extension_approved_by_name"}),
@@ -153,6 +154,7 @@ EXPECTATIONS: dict[str, Row] = {
         REVIEW_RECORDERS, _young_person_body(held_on=_yesterday, participation="PN1"))}),
     "pathway-plan-review": Row(Area.REVIEWS),
     "pep-review": Row(Area.REVIEWS),
+    "needs-assessment": Row(Area.REVIEWS),
     "health-assessment": Row(Area.REVIEWS),
     "social-worker-visit": Row(Area.REVIEWS, {"create": Write(
         REVIEW_RECORDERS, _young_person_body(visited_on=_yesterday))}),
@@ -164,6 +166,7 @@ EXPECTATIONS: dict[str, Row] = {
     "attendance": Row(Area.EDUCATION),
     "care-leaver-record": Row(Area.CARE_LEAVER),
     "chronology": Row(Area.CHRONOLOGY),
+    "schedule": Row(Area.SCHEDULE),
     "access-event": Row(Area.AUDIT),
     "pathway-plan": Row(Area.PLANS, {
         "create": Write(PLAN_WORKERS, _young_person_body()),

@@ -50,6 +50,10 @@ FACTORIES = {
     m.NationalBenchmark: f.NationalBenchmarkFactory,
     m.AccessEvent: f.AccessEventFactory,
     m.ApiToken: f.ApiTokenFactory,
+    m.NeedsAssessment: f.NeedsAssessmentFactory,
+    m.TelegramLink: f.TelegramLinkFactory,
+    m.Notification: f.NotificationFactory,
+    m.ScheduleEntry: f.ScheduleEntryFactory,
 }
 by_name = attrgetter("__name__")
 MODELS = sorted(FACTORIES, key=by_name)
@@ -57,7 +61,8 @@ MODELS = sorted(FACTORIES, key=by_name)
 # Records that are not about one child; the trail itself is not a read of a child's record.
 NOT_ABOUT_A_CHILD = {m.Team, m.NationalBenchmark, m.AccessEvent, m.ApiToken}
 # The access trail is written only by reads; tokens only by the API's login.
-NO_ADD_PAGE = {m.AccessEvent, m.ApiToken}
+# Links are made by the bot; the outbox and the schedule entries by the sweep.
+NO_ADD_PAGE = {m.AccessEvent, m.ApiToken, m.TelegramLink, m.Notification, m.ScheduleEntry}
 
 
 def outcomes_models() -> set[type]:
@@ -74,7 +79,7 @@ def child_of(obj) -> m.YoungPerson | None:
     if isinstance(obj, m.YoungPerson):
         return obj
     for path in ("young_person", "plan.young_person", "section.plan.young_person",
-                 "goal.section.plan.young_person"):
+                 "goal.section.plan.young_person", "user.young_person"):
         try:
             return attrgetter(path)(obj)
         except AttributeError:

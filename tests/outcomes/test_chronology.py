@@ -25,7 +25,7 @@ from tests import factories as f
 D = dt.date
 UTC = dt.UTC
 # One query per source table (18); the young person's view skips the five adviser-only tables.
-STAFF_QUERIES = 18
+STAFF_QUERIES = 19
 YOUNG_PERSON_QUERIES = 13
 
 # Where each record model's rows come from, as a lookup to the young person (and a filter, for
@@ -42,6 +42,7 @@ IN_CHRONOLOGY: dict[type[Model], tuple[str, dict]] = {
     m.CLAReview: ("young_person", {}),
     m.PathwayPlanReview: ("young_person", {}),
     m.PEPReview: ("young_person", {}),
+    m.NeedsAssessment: ("young_person", {}),
     m.HealthAssessment: ("young_person", {}),
     m.SocialWorkerVisit: ("young_person", {}),
     m.PAContact: ("young_person", {}),
@@ -62,6 +63,9 @@ NOT_IN_CHRONOLOGY: dict[type[Model], str] = {
     m.NationalBenchmark: "not about one young person",
     m.AccessEvent: "who read the record, not what happened in the young person's life",
     m.ApiToken: "a credential of a user, not about one young person",
+    m.TelegramLink: "a user's chat, not an event in the young person's life",
+    m.Notification: "a reminder sent about the record, not an event in the young person's life",
+    m.ScheduleEntry: "a due date worked out from the records, not an event",
 }
 
 
@@ -191,6 +195,8 @@ def build_history(young_person: m.YoungPerson, *, young_person_user: m.User | No
                                             reviewer=adviser, outcome=h.case_notes[2]))
     h.add("pep", f.PEPReviewFactory(young_person=yp, held_on=D(2022, 6, 15),
                                     summary=h.case_notes[3]))
+    h.add("needs", f.NeedsAssessmentFactory(young_person=yp, completed_on=D(2022, 9, 1),
+                                            assessor=sw1, summary=h.case_notes[3]))
     h.add("health", f.HealthAssessmentFactory(young_person=yp, held_on=D(2022, 5, 20),
                                               kind=m.HealthAssessmentKind.INITIAL))
     h.add("visit1", f.SocialWorkerVisitFactory(young_person=yp, visited_on=D(2022, 5, 10),

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from bench import generator
 from outcomes import models as m
+from outcomes.services import reminders
 
 
 class Command(BaseCommand):
@@ -66,6 +67,9 @@ class Command(BaseCommand):
                                     today=options["today"], progress=bar.update)
         seconds = time.perf_counter() - started
         self._summary(result, seconds)
+        # The statutory schedule of everyone, so "overdue" lists work before the first sweep.
+        scheduled = reminders.schedule_refresh_all(on=options["today"])
+        self.stdout.write(f"Worked out the statutory schedule of {scheduled:,} young people.")
 
     def _summary(self, result: generator.SeedResult, seconds: float) -> None:
         counts = result.counts

@@ -1,0 +1,90 @@
+"""Admin for messages out: the outbox (what was sent, when, to whom, and what failed), the
+Telegram links, and the schedule entries the sweep keeps."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils import timezone
+
+from outcomes.models import Notification, NotificationStatus, ScheduleEntry, TelegramLink
+
+from .base import AuditedReadsMixin, ChildRecordAdmin
+
+
+@admin.register(Notification)
+class NotificationAdmin(AuditedReadsMixin, admin.ModelAdmin):
+    """The outbox. Rows are written by the sweep and moved by the workers: here they are read,
+    a failed one can be tried again, and a waiting one cancelled. Nothing else is edited."""
+
+    list_display = ("created_at", "young_person", "event_kind", "due_on", "lead", "recipient",
+                    "channel", "status", "attempts", "sent_at", "last_error")
+    list_filter = ("status", "channel", "kind", "lead", "event_kind", "created_at")
+    list_select_related = ("young_person", "recipient")
+    search_fields = ("=young_person__child_id", "=recipient__username", "event_key")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ("try_again", "cancel")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Try the selected failed messages again")
+    def try_again(self, request, queryset):
+        count = queryset.filter(status=NotificationStatus.FAILED).update(
+            status=NotificationStatus.PENDING, not_before=timezone.now(), attempts=0)
+        self.message_user(request, f"{count} message(s) will be tried again within a minute.")
+
+    @admin.action(description="Cancel the selected waiting messages")
+    def cancel(self, request, queryset):
+        count = queryset.filter(status=NotificationStatus.PENDING).update(
+            status=NotificationStatus.CANCELLED, last_error="Cancelled in the admin.")
+        self.message_user(request, f"Cancelled {count} message(s).")
+
+
+@admin.register(TelegramLink)
+class TelegramLinkAdmin(ChildRecordAdmin):
+    young_person_lookup = "user__young_person_id"
+    list_display = ("user", "active", "linked_at", "paused_at", "deactivated_at",
+                    "deactivated_reason")
+    list_filter = ("active", "linked_at")
+    list_select_related = ("user",)
+    search_fields = ("=user__username",)
+    readonly_fields = ("user", "telegram_user_id", "chat_id", "linked_at", "paused_at",
+                       "deactivated_at", "deactivated_reason")
+    actions = ("revoke",)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke the selected links")
+    def revoke(self, request, queryset):
+        count = 0
+        for link in queryset.filter(active=True):
+            link.active = False
+            link.deactivated_at = timezone.now()
+            link.deactivated_reason = f"Revoked in the admin by {request.user.username}."
+            link._change_reason = "revoked"
+            link.save()
+            count += 1
+        self.message_user(request, f"Revoked {count} link(s).")
+
+
+@admin.register(ScheduleEntry)
+class ScheduleEntryAdmin(AuditedReadsMixin, admin.ModelAdmin):
+    list_display = ("young_person", "title", "due_on", "needs_data", "responsible",
+                    "refreshed_on")
+    list_filter = ("kind", "needs_data", "responsible", "due_on")
+    list_select_related = ("young_person",)
+    search_fields = ("=young_person__child_id",)
+    show_full_result_count = False
+    readonly_fields = [f.name for f in ScheduleEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

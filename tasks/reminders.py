@@ -1,0 +1,53 @@
+"""Reminders: the daily sweep, the minute-by-minute dispatcher, and delivery of one outbox row.
+
+Thin: each task calls a service in `outcomes.services` and enqueues what it says to. The beat
+entries are made by `manage.py setup_schedules` (07:00 Europe/London for the sweep, every
+minute for the dispatcher) and can be edited in the admin afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from outcomes.services import delivery, reminders
+
+log = logging.getLogger(__name__)
+
+
+def _enqueue(ids: list[int]) -> None:
+    for notification_id in ids:
+        deliver.delay(notification_id)
+
+
+@shared_task(name="tasks.reminders.sweep")
+def sweep() -> dict:
+    """Write every reminder that has fallen due today, then send what is ready."""
+    result = reminders.reminders_sweep()
+    if result.failed:
+        log.warning("Sweep: %d young people could not be scheduled (ids %s)",
+                    len(result.failed), result.failed[:20])
+    _enqueue(delivery.notifications_ready())
+    return {"young_people": result.young_people, "open_items": result.open_items,
+            "written": result.notifications_written, "failed": len(result.failed)}
+
+
+@shared_task(name="tasks.reminders.dispatch")
+def dispatch() -> dict:
+    """Put back rows a lost worker left half-sent, and enqueue every row whose time has come
+    (a young person's message held overnight, a retry after a 429). Duplicate tasks for a row are
+    harmless: only one claims it."""
+    requeued = delivery.notifications_requeue_stuck()
+    ready = delivery.notifications_ready()
+    _enqueue(ready)
+    return {"requeued": requeued, "enqueued": len(ready)}
+
+
+@shared_task(name="tasks.reminders.deliver")
+def deliver(notification_id: int) -> str:
+    """Send one outbox row; a retry is enqueued with its countdown (backoff or retry_after)."""
+    outcome = delivery.notification_deliver(notification_id=notification_id)
+    if outcome.status == "retry":
+        deliver.apply_async((notification_id,), countdown=outcome.retry_in)
+    return outcome.status
