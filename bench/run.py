@@ -215,15 +215,21 @@ def telegram_dispatch(young_people: int) -> Result:
         return [r.pk for r in rows]
 
     def drain(ids: list[int]) -> None:
-        waiting = list(ids)
+        """Deliver until every row is finished, as workers would: a row turned away by a limit
+        is tried again once its time has come."""
+        from django.db.models import Q
+
+        waiting = set(ids)
         while waiting:
-            retry = []
-            for pk in waiting:
-                if delivery.notification_deliver(notification_id=pk).status == "retry":
-                    retry.append(pk)
-            if retry:
-                time.sleep(0.05)
-            waiting = retry
+            ready = set(m.Notification.objects.filter(
+                Q(status="pending", not_before__lte=timezone.now()), pk__in=waiting,
+            ).values_list("pk", flat=True))
+            for pk in sorted(ready):
+                delivery.notification_deliver(notification_id=pk)
+            waiting = set(m.Notification.objects.filter(
+                pk__in=waiting, status__in=("pending", "sending")).values_list("pk", flat=True))
+            if waiting and not ready:
+                time.sleep(0.02)
 
     with FakeBotAPI() as server:
         settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_BASE_URL = server.token, server.base_url
@@ -263,8 +269,8 @@ def telegram_dispatch(young_people: int) -> Result:
         notes=(f"{len(ids) / seconds:,.0f} messages/s through the outbox (cap lifted) vs "
                f"{len(users) / floor:,.0f}/s bare; {delivered:,} delivered, "
                f"{sent:,} rows sent in all",
-               f"under the 30/s cap: {CAPPED_MESSAGES} messages in {capped_seconds:.1f} s = "
-               f"{CAPPED_MESSAGES / capped_seconds:.1f}/s, busiest second "
+               f"under the 30/s cap: {len(capped)} messages in {capped_seconds:.1f} s = "
+               f"{len(capped) / capped_seconds:.1f}/s, busiest second "
                f"{max(per_second.values(), default=0)} messages"),
     )
 

@@ -7,6 +7,7 @@ minute for the dispatcher) and can be edited in the admin afterwards.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from celery import shared_task
@@ -14,6 +15,10 @@ from celery import shared_task
 from outcomes.services import delivery, reminders
 
 log = logging.getLogger(__name__)
+
+# A ready row still pending this long after its time has no task holding it (the worker that
+# had it died, or it was held overnight): the dispatcher enqueues it.
+ORPHANED_AFTER = dt.timedelta(minutes=1)
 
 
 def _enqueue(ids: list[int]) -> None:
@@ -35,13 +40,15 @@ def sweep() -> dict:
 
 @shared_task(name="tasks.reminders.dispatch")
 def dispatch() -> dict:
-    """Put back rows a lost worker left half-sent, and enqueue every row whose time has come
-    (a young person's message held overnight, a retry after a 429). Duplicate tasks for a row are
-    harmless: only one claims it."""
+    """Put back rows a lost worker left half-sent, and enqueue rows whose time came a minute ago
+    and that no task holds (a young person's message held overnight, a lost retry). A duplicate
+    task for a row is harmless: only one claims it."""
     requeued = delivery.notifications_requeue_stuck()
-    ready = delivery.notifications_ready()
-    _enqueue(ready)
-    return {"requeued": requeued, "enqueued": len(ready)}
+    put_back = set(requeued)
+    ready = [pk for pk in delivery.notifications_ready(waited=ORPHANED_AFTER)
+             if pk not in put_back]
+    _enqueue(requeued + ready)
+    return {"requeued": len(requeued), "enqueued": len(requeued) + len(ready)}
 
 
 @shared_task(name="tasks.reminders.deliver")

@@ -80,22 +80,33 @@ def _release(row: Notification, *, seconds: float, error: str) -> Outcome:
     return Outcome("retry", retry_in=seconds, detail=error)
 
 
-def _rate_wait(chat_id: int) -> float:
-    """0 when a message may go to `chat_id` now; otherwise the seconds to wait."""
-    if not cache.add(f"telegram:chat:{chat_id}", 1, timeout=PER_CHAT_SECONDS):
-        return float(PER_CHAT_SECONDS)
-    second = int(time.time())
-    key = f"telegram:second:{second}"
+def _counter(key: str) -> int:
+    """Add one to a short-lived counter in the shared cache and return it."""
     cache.add(key, 0, timeout=5)
     try:
-        sent = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=5)
-        sent = 1
-    if sent > settings.TELEGRAM_MAX_PER_SECOND:
-        cache.delete(f"telegram:chat:{chat_id}")
-        return max(0.05, second + 1 - time.time())
-    return 0.0
+        return 1
+
+
+def _rate_wait(chat_id: int) -> float:
+    """0 when a message may go to `chat_id` now; otherwise the seconds to wait.
+
+    Over the overall limit, the n-th message turned away in a second waits n / limit seconds
+    more than the one before it, so a backlog drains at the limit instead of every message
+    trying again together each second.
+    """
+    if not cache.add(f"telegram:chat:{chat_id}", 1, timeout=PER_CHAT_SECONDS):
+        return float(PER_CHAT_SECONDS)
+    now = time.time()
+    second = int(now)
+    limit = settings.TELEGRAM_MAX_PER_SECOND
+    if _counter(f"telegram:second:{second}") <= limit:
+        return 0.0
+    cache.delete(f"telegram:chat:{chat_id}")
+    turned_away = _counter(f"telegram:deferred:{second}")
+    return (second + 1 - now) + turned_away / limit
 
 
 def _active_link(row: Notification) -> TelegramLink | None:
@@ -166,19 +177,28 @@ def _send(row: Notification, send, link: TelegramLink | None = None) -> Outcome:
     return Outcome("sent")
 
 
-def notifications_ready(*, limit: int = 5000, now: dt.datetime | None = None) -> list[int]:
-    """Ids of rows waiting to be sent whose time has come, oldest first."""
+def notifications_ready(*, limit: int = 5000, waited: dt.timedelta = dt.timedelta(0),
+                        now: dt.datetime | None = None) -> list[int]:
+    """Ids of rows waiting to be sent whose time came at least `waited` ago, oldest first. The
+    dispatcher asks for rows that have waited a minute: those are the ones no task holds (a
+    task that meets a limit moves the row's time on and enqueues itself again)."""
     moment = now or timezone.now()
     return list(Notification.objects.filter(
-        status=NotificationStatus.PENDING, not_before__lte=moment
+        status=NotificationStatus.PENDING, not_before__lte=moment - waited
     ).order_by("not_before", "pk").values_list("pk", flat=True)[:limit])
 
 
 def notifications_requeue_stuck(*, older_than: dt.timedelta = STUCK_AFTER,
-                                now: dt.datetime | None = None) -> int:
-    """Put back rows claimed by a worker that never finished (killed, lost). Returns how many."""
+                                now: dt.datetime | None = None) -> list[int]:
+    """Put back rows claimed by a worker that never finished (killed, lost): ids of those put
+    back, for the caller to enqueue."""
     moment = now or timezone.now()
-    return Notification.objects.filter(
+    stuck = Notification.objects.filter(
         Q(claimed_at__lt=moment - older_than) | Q(claimed_at__isnull=True),
         status=NotificationStatus.SENDING,
-    ).update(status=NotificationStatus.PENDING, not_before=moment)
+    )
+    with transaction.atomic():
+        ids = list(stuck.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=ids, status=NotificationStatus.SENDING).update(
+            status=NotificationStatus.PENDING, not_before=moment)
+    return ids

@@ -79,9 +79,9 @@ def test_no_email_address_fails_at_once_with_the_reason():
 def test_a_row_left_sending_by_a_dead_worker_is_put_back():
     row = outbox_row()
     delivery.notification_claim(notification_id=row.pk)
-    assert delivery.notifications_requeue_stuck() == 0  # not stuck yet: the worker may be busy
+    assert delivery.notifications_requeue_stuck() == []  # not stuck yet: the worker may be busy
     later = timezone.now() + delivery.STUCK_AFTER + dt.timedelta(seconds=1)
-    assert delivery.notifications_requeue_stuck(now=later) == 1
+    assert delivery.notifications_requeue_stuck(now=later) == [row.pk]
     row.refresh_from_db()
     assert row.status == "pending"
 
