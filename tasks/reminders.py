@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 # A ready row still pending this long after its time has no task holding it (the worker that
 # had it died, or it was held overnight): the dispatcher enqueues it.
 ORPHANED_AFTER = dt.timedelta(minutes=1)
+# A longer wait (a young person's message held overnight) is left to the dispatcher: a countdown
+# that long would outlive the broker's visibility timeout and come back twice.
+LONGEST_COUNTDOWN = 5 * 60
 
 
 def _enqueue(ids: list[int]) -> None:
@@ -53,8 +56,10 @@ def dispatch() -> dict:
 
 @shared_task(name="tasks.reminders.deliver")
 def deliver(notification_id: int) -> str:
-    """Send one outbox row; a retry is enqueued with its countdown (backoff or retry_after)."""
+    """Send one outbox row. A retry is enqueued with its countdown (backoff or retry_after), and
+    an email written instead of a blocked Telegram message is enqueued at once."""
     outcome = delivery.notification_deliver(notification_id=notification_id)
-    if outcome.status == "retry":
+    if outcome.status == "retry" and outcome.retry_in <= LONGEST_COUNTDOWN:
         deliver.apply_async((notification_id,), countdown=outcome.retry_in)
+    _enqueue(list(outcome.follow_up))
     return outcome.status

@@ -46,6 +46,7 @@ class Outcome:
     status: str  # "sent", "retry", "failed", "cancelled", "skipped"
     retry_in: float | None = None
     detail: str = ""
+    follow_up: tuple[int, ...] = ()  # rows written meanwhile (an email instead), to send now
 
 
 def backoff(attempts: int) -> float:
@@ -113,18 +114,19 @@ def _active_link(row: Notification) -> TelegramLink | None:
     return TelegramLink.objects.filter(user_id=row.recipient_id, active=True).first()
 
 
-def _email_instead(row: Notification, reason: str) -> None:
+def _email_instead(row: Notification, reason: str) -> tuple[int, ...]:
     """The Telegram message could not go: send the same by email, once, where there is an
-    address (staff always have one; a young person may)."""
+    address (staff always have one; a young person may). Returns the new row's id, if any."""
     if not row.recipient.email:
-        return
-    Notification.objects.get_or_create(
+        return ()
+    email, created = Notification.objects.get_or_create(
         young_person_id=row.young_person_id, event_key=row.event_key, due_on=row.due_on,
         recipient_id=row.recipient_id, channel=NotificationChannel.EMAIL, lead=row.lead,
         defaults={"kind": row.kind, "subject": row.subject, "body": row.body,
                   "not_before": timezone.now(), "fallback_for": row,
                   "last_error": f"Instead of Telegram: {reason}"[:500]},
     )
+    return (email.pk,) if created else ()
 
 
 def notification_deliver(*, notification_id: int) -> Outcome:
@@ -139,9 +141,10 @@ def notification_deliver(*, notification_id: int) -> Outcome:
     if link is None or link.paused_at is not None:
         reason = "paused with /stop" if link else "no Telegram account is linked"
         _finish(row, NotificationStatus.CANCELLED, last_error=f"Not sent: {reason}.")
+        follow_up = ()
         if link is None and row.recipient.role != Role.YOUNG_PERSON:
-            _email_instead(row, reason)
-        return Outcome("cancelled", detail=reason)
+            follow_up = _email_instead(row, reason)
+        return Outcome("cancelled", detail=reason, follow_up=follow_up)
     if row.recipient.role == Role.YOUNG_PERSON and in_quiet_hours(timezone.now()):
         wait = (after_quiet_hours(timezone.now()) - timezone.now()).total_seconds()
         _finish(row, NotificationStatus.PENDING, not_before=after_quiet_hours(timezone.now()),
@@ -168,8 +171,8 @@ def _send(row: Notification, send, link: TelegramLink | None = None) -> Outcome:
                 active=False, deactivated_at=timezone.now(),
                 deactivated_reason="The person blocked the bot.")
             _finish(row, NotificationStatus.FAILED, last_error=f"Blocked: {error}"[:500])
-            _email_instead(row, "the bot was blocked")
-        return Outcome("failed", detail="blocked")
+            follow_up = _email_instead(row, "the bot was blocked")
+        return Outcome("failed", detail="blocked", follow_up=follow_up)
     except transports.Undeliverable as error:
         _finish(row, NotificationStatus.FAILED, last_error=str(error)[:500])
         return Outcome("failed", detail=str(error))

@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import threading
+import warnings
 
 from django.conf import settings
 from django.core.mail import send_mail
 from telegram import Bot
 from telegram import error as tg
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
 
 
 class TryLater(Exception):
@@ -78,7 +80,11 @@ class _TelegramClient:
             self.loop.run_until_complete(self.bot.send_message(chat_id=chat_id, text=text))
 
 
-def _seconds(retry_after: int | dt.timedelta) -> float:
+def _seconds(error: tg.RetryAfter) -> float:
+    # python-telegram-bot 22 warns that `retry_after` becomes a timedelta; take either.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        retry_after = error.retry_after
     return retry_after.total_seconds() if isinstance(retry_after, dt.timedelta) else float(retry_after)
 
 
@@ -87,7 +93,7 @@ def telegram_send(*, chat_id: int, text: str) -> None:
         _TelegramClient.get().send(chat_id, text)
     except tg.RetryAfter as error:
         raise TryLater("Telegram asked to slow down (429).",
-                       retry_after=_seconds(error.retry_after)) from error
+                       retry_after=_seconds(error)) from error
     except tg.Forbidden as error:
         raise Blocked(str(error)) from error
     except (tg.BadRequest, tg.InvalidToken) as error:
