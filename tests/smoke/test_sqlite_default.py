@@ -44,6 +44,16 @@ def test_sqlite_default_migrates_seeds_and_queues(run, tmp_path):
         usernames = {r[0] for r in db.execute("SELECT username FROM outcomes_user")}
     assert {"admin", "manager", "adviser", "adviser2", "yp1"} <= usernames
 
+    # The beat entries, made once and kept (make run calls it every time); the schedule was
+    # worked out by seed_demo, and a sweep on SQLite writes the outbox.
+    assert "Created: Reminders: daily sweep" in run("manage.py", "setup_schedules")
+    assert "Kept as it is: Reminders: daily sweep" in run("manage.py", "setup_schedules")
+    run("-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+              "'config.settings'); django.setup(); from outcomes.services import reminders; "
+              "assert reminders.reminders_sweep().notifications_written > 0")
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM outcomes_scheduleentry").fetchone()[0] > 0
+
     # The embedded broker keeps messages as files under var/: no Redis needed.
     run("-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
               "'config.settings'); django.setup(); from tasks.health import check; check.delay()")
