@@ -7,6 +7,7 @@ DJANGO_SECRET_KEY and ALLOWED_HOSTS; any of them may come from a file named by `
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import environ
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "outcomes",
     "tasks",
+    "bot",
     "bench",
 ]
 
@@ -241,6 +243,24 @@ TELEGRAM_API_BASE_URL = env.str("TELEGRAM_API_BASE_URL", default="https://api.te
 # Telegram's broadcast limit: about 30 messages a second overall (1 a second per chat is fixed).
 # Counted in the cache, so every worker counts together when CACHE_URL is Redis.
 TELEGRAM_MAX_PER_SECOND = env.int("TELEGRAM_MAX_PER_SECOND", default=30)
+# The bot's @username, for the t.me links that carry a link code.
+TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="waymark_bot").lstrip("@")
+if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", TELEGRAM_BOT_USERNAME):
+    raise ImproperlyConfigured(
+        f"TELEGRAM_BOT_USERNAME {TELEGRAM_BOT_USERNAME!r} is not a Telegram username: 4 to 32 "
+        "letters, digits and underscores, starting with a letter (e.g. waymark_bot).")
+# How long a one-time link code works, in minutes.
+TELEGRAM_LINK_CODE_MINUTES = env.int("TELEGRAM_LINK_CODE_MINUTES", default=15)
+if not 1 <= TELEGRAM_LINK_CODE_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured("TELEGRAM_LINK_CODE_MINUTES must be between 1 and 1440.")
+# `runbot --webhook URL`: Telegram sends it in X-Telegram-Bot-Api-Secret-Token with each update.
+TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+if TELEGRAM_WEBHOOK_SECRET and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}",
+                                                TELEGRAM_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "TELEGRAM_WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or - (Telegram's rule).")
+# The council's out-of-hours duty team, which the bot's /help gives with the national lines.
+OUT_OF_HOURS_PHONE = env.str("WAYMARK_OUT_OF_HOURS_PHONE", default="")
 
 # --- Logging: no personal data in logs (DESIGN.md, dangerous constructs) ----------------------
 LOGGING = {
@@ -249,5 +269,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # httpx logs every request's URL at INFO, and a Bot API URL holds the bot's token.
+        "httpx": {"level": "WARNING"},
+    },
 }

@@ -367,3 +367,16 @@ class ScheduleEntryFactory(factory.django.DjangoModelFactory):
     due_on = _days_ago(-20)
     responsible = "social_worker"
     refreshed_on = factory.LazyFunction(timezone.localdate)
+
+
+# --- Appended for the Telegram link codes (tests/outcomes/test_telegram_links.py) ---
+
+
+class TelegramLinkCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.TelegramLinkCode
+
+    user = factory.SubFactory(YoungPersonUserFactory)
+    created_by = factory.SubFactory(UserFactory)
+    code_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(minutes=15))

@@ -36,3 +36,13 @@ class AllocationSerializer(RecordSerializer):
         model = Allocation
         fields = ["id", "young_person", "worker", "worker_name", "role", "started_on", "ended_on"]
         read_only_fields = fields
+
+
+class TelegramLinkCodeSerializer(serializers.Serializer):
+    """A one-time link code, shown once: only its hash is kept."""
+
+    code = serializers.CharField(read_only=True,
+                                 help_text="Works once, until expires_at. Only its hash is kept.")
+    url = serializers.URLField(read_only=True,
+                               help_text="Opens the bot with the code: https://t.me/<bot>?start=…")
+    expires_at = serializers.DateTimeField(read_only=True)

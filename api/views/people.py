@@ -1,15 +1,25 @@
 from __future__ import annotations
 
 import django_filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from api.base import ScopedReadOnlyViewSet
 from api.filters import young_person_filterset
-from api.serializers.people import AllocationSerializer, YoungPersonSerializer
+from api.serializers.people import (
+    AllocationSerializer,
+    TelegramLinkCodeSerializer,
+    YoungPersonSerializer,
+)
 from outcomes.access import Area
 from outcomes.models import Allocation, AllocationRole, Team, YoungPerson
 from outcomes.rules.care_leaver import CareLeaverCategory
 from outcomes.selectors import young_people as selectors
 from outcomes.selectors.care_leavers import care_leaver_statuses_for
+from outcomes.services import telegram_link_code_create
 
 
 class YoungPersonFilter(django_filters.FilterSet):
@@ -69,6 +79,24 @@ class YoungPersonViewSet(ScopedReadOnlyViewSet):
             kwargs["context"]["care_leaver_statuses"] = care_leaver_statuses_for(
                 young_people=people)
         return super().get_serializer(*args, **kwargs)
+
+    @extend_schema(
+        summary="A one-time link that connects the young person's Telegram to the bot",
+        request=None,
+        responses={201: TelegramLinkCodeSerializer, 403: OpenApiResponse(
+            description="You may see this young person but not link their Telegram.")},
+    )
+    @action(detail=True, methods=["post"], url_path="telegram-link", url_name="telegram-link")
+    def telegram_link(self, request: Request, pk: str | None = None) -> Response:
+        """Hand the link over in person: it works once, for TELEGRAM_LINK_CODE_MINUTES minutes,
+        and is shown only now. The young person's account is made if they have none. Only for
+        those aged 16 or over (Telegram's terms); for the people who may change their profile."""
+        young_person = self.get_object()
+        issued = telegram_link_code_create(actor=request.user, young_person=young_person)
+        response = Response(TelegramLinkCodeSerializer(issued).data,
+                            status=status.HTTP_201_CREATED)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class AllocationViewSet(ScopedReadOnlyViewSet):

@@ -6,7 +6,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils import timezone
 
-from outcomes.models import Notification, NotificationStatus, ScheduleEntry, TelegramLink
+from outcomes.models import (
+    Notification,
+    NotificationStatus,
+    ScheduleEntry,
+    TelegramLink,
+    TelegramLinkCode,
+)
 
 from .base import AuditedReadsMixin, ChildRecordAdmin
 
@@ -71,6 +77,29 @@ class TelegramLinkAdmin(ChildRecordAdmin):
             link.save()
             count += 1
         self.message_user(request, f"Revoked {count} link(s).")
+
+
+@admin.register(TelegramLinkCode)
+class TelegramLinkCodeAdmin(AuditedReadsMixin, admin.ModelAdmin):
+    """Who made a link code for whom, and whether it was used. The code itself is never kept
+    (only its hash, not shown): it is made with the action on a user account or through the API
+    and shown once."""
+
+    young_person_lookup = "user__young_person_id"
+    list_display = ("user", "created_by", "created_at", "expires_at", "used_at")
+    list_filter = ("created_at", "used_at")
+    list_select_related = ("user", "created_by")
+    search_fields = ("=user__username", "=created_by__username")
+    show_full_result_count = False
+    fields = ("user", "created_by", "created_at", "expires_at", "used_at",
+              "used_by_telegram_user_id")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ScheduleEntry)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from outcomes.access import NotVisible
 from outcomes.models import Allocation, Team, User, YoungPerson
+from outcomes.services import telegram_link_code_create
 
 from .base import AuditedReadsMixin, ChildRecordAdmin, ReadOnlyInline
 from .placements import EpisodeInline, PeriodOfCareInline
@@ -43,6 +48,30 @@ class UserAdmin(AuditedReadsMixin, SimpleHistoryAdmin, BaseUserAdmin):
     list_select_related = ("team",)
     search_fields = ("username", "first_name", "last_name", "email", "=young_person__child_id")
     autocomplete_fields = ("young_person",)
+    actions = ("telegram_link_code",)
+
+    @admin.action(description="Create a Telegram link code (for one selected person)")
+    def telegram_link_code(self, request, queryset):
+        """Shows the code and its t.me link once, here: only its hash is kept."""
+        users = list(queryset[:2])
+        if len(users) != 1:
+            self.message_user(request, "Select exactly one person to make a link code for.",
+                              messages.WARNING)
+            return
+        try:
+            issued = telegram_link_code_create(actor=request.user, user=users[0])
+        except NotVisible:
+            self.message_user(request, "This person is not in your scope.", messages.ERROR)
+            return
+        except (PermissionDenied, ValidationError) as refusal:
+            reason = " ".join(getattr(refusal, "messages", None) or [str(refusal)])
+            self.message_user(request, reason, messages.ERROR)
+            return
+        expires = date_format(timezone.localtime(issued.expires_at), "H:i")
+        self.message_user(request, format_html(
+            "Telegram link for {}: <a href=\"{}\">{}</a> (code <code>{}</code>). It works "
+            "once, until {}, and is shown only now: hand it over in person.",
+            issued.user, issued.url, issued.url, issued.code, expires), messages.SUCCESS)
 
 
 class AllocationInline(ReadOnlyInline):

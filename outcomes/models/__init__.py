@@ -22,6 +22,7 @@ from .notifications import (
     NotificationStatus,
     ScheduleEntry,
     TelegramLink,
+    TelegramLinkCode,
 )
 from .people import (
     STAFF_ROLES,
@@ -105,6 +106,7 @@ __all__ = [
     "SocialWorkerVisit",
     "Team",
     "TelegramLink",
+    "TelegramLinkCode",
     "Term",
     "User",
     "YoungPerson",

@@ -55,6 +55,36 @@ class TelegramLink(models.Model):
         return self.active and self.paused_at is None
 
 
+class TelegramLinkCode(models.Model):
+    """A one-time code that links a Telegram account to `user`: handed over as a
+    `t.me/<bot>?start=<code>` link. Only the SHA-256 of the code is kept; it is claimed once
+    (a conditional UPDATE on `used_at`) and only before `expires_at`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="telegram_link_codes",
+                             help_text="Whom the code links.")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    code_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the code.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by_telegram_user_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="telegram_link_code_used_by_whom",
+                condition=Q(used_at__isnull=True, used_by_telegram_user_id__isnull=True)
+                | Q(used_at__isnull=False, used_by_telegram_user_id__isnull=False),
+                violation_error_message="A used code records the Telegram account that used it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "used" if self.used_at else "unused"
+        return f"Telegram link code for {self.user} ({state})"
+
+
 class NotificationChannel(models.TextChoices):
     EMAIL = "email", "Email"
     TELEGRAM = "telegram", "Telegram"

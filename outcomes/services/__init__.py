@@ -21,10 +21,27 @@ from .plan_edits import (
     plan_update,
     young_person_view_record,
 )
+from .telegram_links import (
+    LinkCode,
+    LinkCodeRefused,
+    LinkCoolingOff,
+    TelegramAccountTaken,
+    telegram_link_active_for,
+    telegram_link_claim,
+    telegram_link_code_create,
+    telegram_link_pause,
+    telegram_link_resume,
+    telegram_link_revoke,
+    telegram_link_unlink,
+)
 from .tokens import api_token_authenticate, api_token_issue
 
 __all__ = [
+    "LinkCode",
+    "LinkCodeRefused",
+    "LinkCoolingOff",
     "StaleVersion",
+    "TelegramAccountTaken",
     "access_event_record",
     "access_events_record",
     "allocation_start",
@@ -39,6 +56,13 @@ __all__ = [
     "plan_agree",
     "plan_draft_create",
     "plan_update",
+    "telegram_link_active_for",
+    "telegram_link_claim",
+    "telegram_link_code_create",
+    "telegram_link_pause",
+    "telegram_link_resume",
+    "telegram_link_revoke",
+    "telegram_link_unlink",
     "young_person_create",
     "young_person_view_record",
 ]

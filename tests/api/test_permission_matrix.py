@@ -94,6 +94,10 @@ PLAN_WORKERS = frozenset({"adviser", "other_adviser", "social_worker", "manager"
                           "other_manager", "admin"})
 PLAN_PARTICIPANTS = PLAN_WORKERS | {"young_person"}
 REVIEW_RECORDERS = PLAN_WORKERS | {"iro"}
+# A young person's Telegram is linked (a one-time code handed over in person) by the workers who
+# may change their profile: not the IRO nor the virtual school, and never the young person.
+TELEGRAM_LINKERS = frozenset({"adviser", "other_adviser", "social_worker", "manager",
+                              "other_manager", "admin"})
 
 
 def _today() -> dt.date:
@@ -145,7 +149,8 @@ def _young_person_body(**fields) -> Callable[[MatrixWorld, str], dict]:
 
 
 EXPECTATIONS: dict[str, Row] = {
-    "young-person": Row(Area.PROFILE),
+    "young-person": Row(Area.PROFILE, {
+        "telegram_link": Write(TELEGRAM_LINKERS, lambda world, who: {})}),
     "allocation": Row(Area.ALLOCATIONS),
     "period-of-care": Row(Area.CARE_HISTORY),
     "episode": Row(Area.CARE_HISTORY),

@@ -52,6 +52,7 @@ FACTORIES = {
     m.ApiToken: f.ApiTokenFactory,
     m.NeedsAssessment: f.NeedsAssessmentFactory,
     m.TelegramLink: f.TelegramLinkFactory,
+    m.TelegramLinkCode: f.TelegramLinkCodeFactory,
     m.Notification: f.NotificationFactory,
     m.ScheduleEntry: f.ScheduleEntryFactory,
 }
@@ -61,8 +62,10 @@ MODELS = sorted(FACTORIES, key=by_name)
 # Records that are not about one child; the trail itself is not a read of a child's record.
 NOT_ABOUT_A_CHILD = {m.Team, m.NationalBenchmark, m.AccessEvent, m.ApiToken}
 # The access trail is written only by reads; tokens only by the API's login.
-# Links are made by the bot; the outbox and the schedule entries by the sweep.
-NO_ADD_PAGE = {m.AccessEvent, m.ApiToken, m.TelegramLink, m.Notification, m.ScheduleEntry}
+# Links are made by the bot (link codes by an action or the API); the outbox and the schedule
+# entries by the sweep.
+NO_ADD_PAGE = {m.AccessEvent, m.ApiToken, m.TelegramLink, m.TelegramLinkCode, m.Notification,
+               m.ScheduleEntry}
 
 
 def outcomes_models() -> set[type]:

@@ -10,10 +10,11 @@ from outcomes import models as m
 from outcomes import services
 
 APPEND_ONLY = {m.AccessEvent, m.GoalProgress}
-# A token row is its own history: issued, last used, revoked; only the hash is kept. An outbox
-# row is its own too (written, claimed, sent or failed, with the times); schedule entries are
-# worked out from the records and rebuilt, never edited.
-NOT_A_RECORD = {m.ApiToken, m.Notification, m.ScheduleEntry}
+# A token row is its own history: issued, last used, revoked; only the hash is kept. So is a
+# Telegram link code's (made by whom, used when and from which account). An outbox row is its
+# own too (written, claimed, sent or failed, with the times); schedule entries are worked out
+# from the records and rebuilt, never edited.
+NOT_A_RECORD = {m.ApiToken, m.TelegramLinkCode, m.Notification, m.ScheduleEntry}
 
 
 def test_every_record_model_keeps_its_history():

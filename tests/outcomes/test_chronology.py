@@ -64,6 +64,7 @@ NOT_IN_CHRONOLOGY: dict[type[Model], str] = {
     m.AccessEvent: "who read the record, not what happened in the young person's life",
     m.ApiToken: "a credential of a user, not about one young person",
     m.TelegramLink: "a user's chat, not an event in the young person's life",
+    m.TelegramLinkCode: "a one-time code to link a chat, not an event in the young person's life",
     m.Notification: "a reminder sent about the record, not an event in the young person's life",
     m.ScheduleEntry: "a due date worked out from the records, not an event",
 }

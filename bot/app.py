@@ -1,0 +1,52 @@
+"""The bot's one Application: every handler registered here, in the order they are tried."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.ext import (
+    Application,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from . import handlers, texts
+
+# New messages in private chats; edits, channel posts and groups are not served.
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+COMMANDS = {
+    "start": handlers.start,
+    "stop": handlers.stop,
+    "help": handlers.help_,
+    "plan": handlers.plan,
+    "review": handlers.review,
+    "contact": handlers.contact,
+}
+# What the bot asks Telegram for (getUpdates, or the webhook).
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
+async def _menu_for_strangers(application: Application) -> None:
+    """Before linking, a private chat's menu offers only linking and help."""
+    await application.bot.set_my_commands(
+        [BotCommand(command, words) for command, words in texts.COMMANDS_UNLINKED],
+        scope=BotCommandScopeAllPrivateChats())
+
+
+def build_application(*, token: str, base_url: str | None = None) -> Application:
+    """The Application for `token`, talking to the Bot API at `base_url` (default
+    settings.TELEGRAM_API_BASE_URL: Telegram's, a self-hosted server or tests/fakes)."""
+    base_url = base_url or settings.TELEGRAM_API_BASE_URL
+    builder = Application.builder().token(token).base_url(base_url)
+    if base_url.endswith("/bot"):
+        builder = builder.base_file_url(base_url[: -len("/bot")] + "/file/bot")
+    application = builder.post_init(_menu_for_strangers).build()
+    application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    for name, callback in COMMANDS.items():
+        application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+    application.add_handler(MessageHandler(PRIVATE & filters.TEXT, handlers.other_text))
+    application.add_handler(MessageHandler(PRIVATE & ~filters.TEXT, handlers.not_text))
+    application.add_error_handler(handlers.error)
+    return application

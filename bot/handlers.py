@@ -1,0 +1,223 @@
+"""The bot's handlers: each reads the update, calls the core through `in_db`, and answers in the
+words of `texts.py`. Deny by default: every update looks the chat's link up afresh
+(`telegram_link_active_for`), and a chat without one is told how to link and nothing else.
+
+Only private chats are served: a linked person's plan is never written into a group.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections import deque
+
+from django.conf import settings
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from outcomes.models import Role, TelegramLink
+from outcomes.services import (
+    LinkCodeRefused,
+    LinkCoolingOff,
+    TelegramAccountTaken,
+    telegram_link_active_for,
+    telegram_link_claim,
+    telegram_link_pause,
+    telegram_link_resume,
+)
+
+from . import reads, texts
+from .db import in_db
+
+logger = logging.getLogger(__name__)
+
+# Per chat: at most this many messages in a minute; more are answered once with SLOW_DOWN.
+RATE_LIMIT = 20
+RATE_WINDOW_SECONDS = 60
+
+
+def commands_for(link: TelegramLink | None) -> tuple[tuple[str, str], ...]:
+    if link is None:
+        return texts.COMMANDS_UNLINKED
+    if link.user.role == Role.YOUNG_PERSON:
+        return texts.COMMANDS_YOUNG_PERSON
+    return texts.COMMANDS_STAFF
+
+
+async def reply(update: Update, text: str) -> None:
+    await update.effective_message.reply_text(text, do_quote=False)
+
+
+async def linked(update: Update) -> TelegramLink | None:
+    """The chat's active link, looked up now; None for a stranger or a switched-off account."""
+    return await in_db(telegram_link_active_for)(telegram_user_id=update.effective_user.id)
+
+
+async def young_persons_link(update: Update) -> TelegramLink | None:
+    """The link of a young person, or None after telling anyone else what they can do."""
+    link = await linked(update)
+    if link is None:
+        await reply(update, texts.HOW_TO_LINK)
+        return None
+    if link.user.role != Role.YOUNG_PERSON or link.user.young_person_id is None:
+        await reply(update, texts.with_menu(texts.FOR_YOUNG_PEOPLE, commands_for(link)))
+        return None
+    return link
+
+
+async def set_menu(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                   link: TelegramLink) -> None:
+    """This chat's command menu, for the role of the person it is linked to."""
+    await context.bot.set_my_commands(
+        [BotCommand(command, description) for command, description in commands_for(link)],
+        scope=BotCommandScopeChat(update.effective_chat.id))
+
+
+# --- Before any handler ---------------------------------------------------------------------------
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Private chats only, not too fast, not too long: anything else stops here."""
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE or update.effective_user is None:
+        raise ApplicationHandlerStop
+    recent: deque[float] = context.bot_data.setdefault("recent", {}).setdefault(chat.id, deque())
+    now = time.monotonic()
+    while recent and now - recent[0] > RATE_WINDOW_SECONDS:
+        recent.popleft()
+    recent.append(now)
+    if len(recent) > RATE_LIMIT:
+        if len(recent) == RATE_LIMIT + 1 and update.effective_message is not None:
+            await reply(update, texts.SLOW_DOWN)
+        raise ApplicationHandlerStop
+    message = update.message
+    if message is not None and len(message.text or message.caption or "") > (
+            texts.MAX_MESSAGE_LENGTH):
+        await reply(update, texts.TOO_LONG)
+        raise ApplicationHandlerStop
+
+
+# --- Linking, stopping, starting again --------------------------------------------------------------
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start CODE links this chat; /start alone says hello, or starts messages again."""
+    if context.args:
+        await claim(update, context, context.args[0])
+        return
+    link = await linked(update)
+    if link is None:
+        await reply(update, texts.HOW_TO_LINK)
+    elif link.paused_at is not None:
+        await in_db(telegram_link_resume)(link=link)
+        await reply(update, texts.STARTED_AGAIN)
+    else:
+        await reply(update, texts.hello_again(reads.first_name(link), commands_for(link)))
+
+
+async def claim(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    """Use a link code: say only that it worked or that it did not."""
+    try:
+        link = await in_db(telegram_link_claim)(
+            code=code, telegram_user_id=update.effective_user.id, chat_id=update.effective_chat.id)
+    except LinkCoolingOff:
+        await reply(update, texts.LINK_COOLING_OFF)
+        return
+    except LinkCodeRefused:
+        await reply(update, texts.LINK_FAILED)
+        return
+    except TelegramAccountTaken:
+        await reply(update, texts.ACCOUNT_TAKEN)
+        return
+    link = await linked(update)  # as every other update sees it
+    if link is None:
+        await reply(update, texts.LINK_FAILED)
+        return
+    if link.user.role == Role.YOUNG_PERSON:
+        worker = await in_db(reads.key_worker)(link=link, what="linked")
+        await reply(update, texts.linked_young_person(reads.first_name(link), worker))
+    else:
+        await reply(update, texts.linked_staff(reads.first_name(link)))
+    await set_menu(update, context, link)
+
+
+async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stop: no more messages to this chat, from now."""
+    link = await linked(update)
+    if link is None:
+        await reply(update, texts.HOW_TO_LINK)
+    elif link.paused_at is not None:
+        await reply(update, texts.ALREADY_STOPPED)
+    else:
+        await in_db(telegram_link_pause)(link=link)
+        await reply(update, texts.STOPPED)
+
+
+async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: what the bot does, that nobody watches it all the time, and urgent help."""
+    link = await linked(update)
+    await reply(update, texts.help_text(settings.OUT_OF_HOURS_PHONE, linked=link is not None))
+
+
+# --- A young person's reads -----------------------------------------------------------------------
+
+
+async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/plan: their current plan in short, and when the next meeting should be."""
+    link = await young_persons_link(update)
+    if link is None:
+        return
+    answer = await in_db(reads.plan)(link=link)
+    await reply(update, texts.plan(answer.summary, answer.next_review, today=answer.today))
+
+
+async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/review: when the next meeting should be, and what it is for."""
+    link = await young_persons_link(update)
+    if link is None:
+        return
+    answer = await in_db(reads.review)(link=link)
+    await reply(update, texts.review(answer.next_review, today=answer.today))
+
+
+async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/contact: their adviser's first name and how to reach them."""
+    link = await young_persons_link(update)
+    if link is None:
+        return
+    worker = await in_db(reads.key_worker)(link=link, what="contact")
+    await reply(update, texts.contact(worker))
+
+
+# --- Anything else ------------------------------------------------------------------------------
+
+
+async def other_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not know, or words: the menu."""
+    link = await linked(update)
+    if link is None:
+        await reply(update, texts.HOW_TO_LINK)
+        return
+    said = update.message.text or ""
+    opening = texts.UNKNOWN_COMMAND if said.startswith("/") else texts.NOT_UNDERSTOOD
+    await reply(update, texts.with_menu(opening, commands_for(link)))
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice notes and the like: text only."""
+    link = await linked(update)
+    await reply(update, texts.HOW_TO_LINK if link is None else texts.ONLY_TEXT)
+
+
+async def error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log where it failed, without the message (it may name people), and say sorry."""
+    error = context.error
+    frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
+    logger.error("Bot update failed with %s\n%s", type(error).__name__, frames)
+    if isinstance(update, Update) and update.effective_message is not None:
+        try:
+            await reply(update, texts.SOMETHING_WRONG)
+        except Exception:
+            logger.warning("Could not tell the chat that its update failed.")
