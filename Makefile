@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 INSTALLED := $(VENV)/.installed
+GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
+GOVUK_STATIC := web/static/govuk
+GOVUK_BUILT := $(GOVUK_STATIC)/.built
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test lint bench install clean help
@@ -14,7 +17,20 @@ help:
 	@echo "make lint   ruff and makemigrations --check"
 	@echo "make bench  the benchmarks, printed as one table"
 
-install: $(INSTALLED)
+install: $(INSTALLED) $(GOVUK_BUILT)
+
+# GOV.UK Frontend from npm (package-lock.json): its compiled CSS and JS, and its images less the
+# crown (Waymark is not on GOV.UK), into web/static/govuk/ (generated, git-ignored). No fonts: the
+# pages use Arial (web/static/web/waymark.css).
+$(GOVUK_BUILT): package.json package-lock.json
+	@command -v npm >/dev/null || (echo "npm is needed to build the pages' assets: install Node.js and npm (Debian: apt-get install nodejs npm)" && exit 1)
+	@npm ci --no-audit --no-fund --silent
+	@rm -rf $(GOVUK_STATIC) && mkdir -p $(GOVUK_STATIC)/assets/images
+	@cp $(GOVUK_DIST)/govuk-frontend.min.css $(GOVUK_DIST)/govuk-frontend.min.css.map \
+		$(GOVUK_DIST)/govuk-frontend.min.js $(GOVUK_DIST)/govuk-frontend.min.js.map $(GOVUK_STATIC)/
+	@find $(GOVUK_DIST)/assets/images -type f ! -name 'favicon*' ! -name 'govuk-icon*' \
+		! -name 'govuk-opengraph*' -exec cp {} $(GOVUK_STATIC)/assets/images/ \;
+	@touch $@
 
 $(INSTALLED): pyproject.toml uv.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,15 +38,30 @@ $(INSTALLED): pyproject.toml uv.lock
 	@VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/uv sync --quiet --frozen --inexact --extra dev
 	@touch $@
 
+# Without a bot token, the bot talks to the local Bot API server (tests/fakes/botapi.py, the
+# Procfile's botapi) and `manage.py botchat --as yp1` chats with it; with a real token, the fake
+# is not started and the bot talks to Telegram (or TELEGRAM_API_BASE_URL).
+ifeq ($(strip $(TELEGRAM_BOT_TOKEN)),)
+RUN_PROCESSES := web worker beat botapi bot
+run: export TELEGRAM_BOT_TOKEN := 123456:TEST
+run: export TELEGRAM_API_BASE_URL := http://127.0.0.1:8081/bot
+run: export TELEGRAM_BOT_USERNAME ?= waymark_test_bot
+RUN_BOT_NOTE := "The bot runs on a local Bot API server: chat with it by python manage.py botchat --as yp1 (or adviser)"
+else
+RUN_PROCESSES := web worker beat bot
+RUN_BOT_NOTE := "The bot talks to Telegram with TELEGRAM_BOT_TOKEN"
+endif
+
 run: export DJANGO_DEBUG ?= true
 run: install
 	@$(BIN)/python manage.py migrate --no-input -v 0
 	@$(BIN)/python manage.py seed_demo
 	@$(BIN)/python manage.py setup_schedules
 	@echo ""
-	@echo "Waymark is starting at http://127.0.0.1:8000/ (Ctrl-C stops web, worker and beat)"
+	@echo "Waymark is starting at http://127.0.0.1:8000/ (Ctrl-C stops web, worker, beat and bot)"
+	@echo $(RUN_BOT_NOTE)
 	@echo ""
-	@$(BIN)/honcho start -f Procfile
+	@$(BIN)/honcho start -f Procfile $(RUN_PROCESSES)
 
 test: install lint
 	@$(BIN)/python -m pytest
@@ -44,4 +75,4 @@ bench: install
 	@$(BIN)/python bench/run.py
 
 clean:
-	rm -rf var .pytest_cache .ruff_cache
+	rm -rf var .pytest_cache .ruff_cache node_modules $(GOVUK_STATIC)

@@ -275,6 +275,187 @@ def telegram_dispatch(young_people: int) -> Result:
     )
 
 
+BOT_CHATS = 50
+BOT_ROUNDS = 4
+
+
+class _PollingBot:
+    """An Application polling the local Bot API server from an event loop in its own thread,
+    as `manage.py runbot` runs it."""
+
+    def __init__(self, application) -> None:
+        import asyncio
+        import threading
+
+        self.application = application
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def _run(self, coroutine):
+        import asyncio
+
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(60)
+
+    async def _start(self) -> None:
+        await self.application.initialize()
+        if self.application.post_init:
+            await self.application.post_init(self.application)
+        await self.application.start()
+        await self.application.updater.start_polling(poll_interval=0, timeout=1)
+
+    async def _stop(self) -> None:
+        from asgiref.sync import sync_to_async
+        from django.db import connections
+
+        await self.application.updater.stop()
+        await self.application.stop()
+        await self.application.shutdown()
+        await sync_to_async(connections.close_all, thread_sensitive=True)()
+
+    def __enter__(self):
+        self.thread.start()
+        self._run(self._start())
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._run(self._stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+def _answer_times(server, inject: dict, *, timeout: float = 120) -> list[float]:
+    """Inject one update per chat at once; for each chat, seconds from its update to the first
+    message the bot sends or edits in it."""
+    answering = ("sendMessage", "editMessageText")
+    seen = len(server.calls)
+    sent_at = {}
+    for chat_id, send in inject.items():
+        sent_at[chat_id] = time.time()
+        send()
+    answered: dict[int, float] = {}
+    deadline = time.monotonic() + timeout
+    while len(answered) < len(inject):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"only {len(answered)} of {len(inject)} chats were answered")
+        for call in server.calls[seen:]:
+            chat_id = call.params.get("chat_id")
+            if call.method in answering and call.status == 200 and chat_id in sent_at:
+                answered.setdefault(chat_id, call.at - sent_at[chat_id])
+        time.sleep(0.01)
+    return list(answered.values())
+
+
+def _settle(server, quiet: float = 0.5) -> None:
+    """Wait until the bot has said everything it was going to (no call for `quiet` seconds)."""
+    count = -1
+    while count != len(server.calls):
+        count = len(server.calls)
+        time.sleep(quiet)
+
+
+def _percentiles(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    def at(q: float) -> float:
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+    return at(0.5), at(0.95)
+
+
+@benchmark
+def bot_latency(young_people: int) -> Result:
+    """/plan and a goal update from 50 chats at once, through the real Application and the local
+    Bot API server, against an echo bot on the same server (the floor)."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import make_password
+    from django.db.models import Count
+    from django.utils import timezone
+    from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+    from bot.app import build_application
+    from outcomes import models as m
+    from tests.fakes.botapi import FakeBotAPI
+
+    today = timezone.localdate()
+    plans = list(m.PathwayPlan.objects.filter(
+        status=m.PlanStatus.AGREED, young_person__date_of_birth__lte=today.replace(
+            year=today.year - 16)).annotate(goals=Count("sections__goals"))
+        .filter(goals__gt=0).select_related("young_person").order_by("pk")[:BOT_CHATS])
+    chats = {}
+    for n, plan in enumerate(plans):
+        person = plan.young_person
+        user = m.User.objects.filter(young_person=person).first() or m.User.objects.create(
+            username=f"bench-yp-{person.pk}", role=m.Role.YOUNG_PERSON, young_person=person,
+            password=make_password(None))
+        chat_id = 900_000 + n
+        m.TelegramLink.objects.filter(user=user, active=True).update(active=False)
+        m.TelegramLink.objects.create(user=user, telegram_user_id=chat_id, chat_id=chat_id)
+        chats[chat_id] = plan
+    goals = {chat_id: m.Goal.objects.filter(section__plan=plan).order_by("pk").first()
+             for chat_id, plan in chats.items()}
+
+    async def echo(update, context) -> None:
+        await update.effective_message.reply_text("echo", do_quote=False)
+
+    async def echo_button(update, context) -> None:
+        await update.callback_query.answer()
+        await update.effective_message.reply_text("echo", do_quote=False)
+
+    results: dict[str, list[float]] = {"plan": [], "goal": [], "floor_plan": [],
+                                       "floor_goal": []}
+    with FakeBotAPI() as server:
+        settings.TELEGRAM_BOT_USERNAME = server.bot_user["username"]
+        floor_app = Application.builder().token(server.token).base_url(server.base_url).build()
+        floor_app.add_handler(MessageHandler(filters.ALL, echo))
+        floor_app.add_handler(CallbackQueryHandler(echo_button))
+
+        def rounds(label: str, make_update) -> None:
+            for _ in range(BOT_ROUNDS):
+                results[label] += _answer_times(
+                    server, {chat: make_update(chat) for chat in chats})
+                _settle(server)
+
+        def plan_message(chat):
+            return lambda: server.inject_message(chat, "/plan")
+
+        def goal_button(chat):
+            goal = goals[chat]
+            goal.refresh_from_db()
+            status = "started" if goal.status != "started" else "not_started"
+            # Pressed on the bot's last message in the chat: the /goals list just sent.
+            return lambda: server.inject_callback(chat, f"g:{goal.pk}:{status}:{goal.version}")
+
+        def goal_rounds(label: str) -> None:
+            for _ in range(BOT_ROUNDS):
+                _answer_times(server, {chat: (lambda c=chat: server.inject_message(c, "/goals"))
+                                       for chat in chats})
+                _settle(server)
+                results[label] += _answer_times(server, {chat: goal_button(chat)
+                                                         for chat in chats})
+                _settle(server)
+
+        _say(f"bot: echo floor, {len(chats)} chats x {BOT_ROUNDS} rounds")
+        with _PollingBot(floor_app):
+            rounds("floor_plan", plan_message)
+            goal_rounds("floor_goal")
+        _say(f"bot: the real bot, {len(chats)} chats x {BOT_ROUNDS} rounds")
+        with _PollingBot(build_application(token=server.token, base_url=server.base_url)):
+            rounds("plan", plan_message)
+            goal_rounds("goal")
+    plan50, plan95 = _percentiles(results["plan"])
+    goal50, goal95 = _percentiles(results["goal"])
+    fplan50, fplan95 = _percentiles(results["floor_plan"])
+    fgoal50, fgoal95 = _percentiles(results["floor_goal"])
+    return Result(
+        name="bot: /plan from 50 chats", size=f"{len(chats)} chats x {BOT_ROUNDS} rounds",
+        seconds=plan50 / 1000, rows=1, floor_seconds=fplan50 / 1000,
+        floor="an echo bot on the same Application stack and server, same updates (p50)",
+        notes=(f"/plan: p50 {plan50:.0f} ms, p95 {plan95:.0f} ms; echo p50 {fplan50:.0f} ms, "
+               f"p95 {fplan95:.0f} ms (ratio p95 {plan95 / fplan95:.2f}x)",
+               f"goal update (button): p50 {goal50:.0f} ms, p95 {goal95:.0f} ms; echo p50 "
+               f"{fgoal50:.0f} ms, p95 {fgoal95:.0f} ms (ratio p50 {goal50 / fgoal50:.2f}x, "
+               f"p95 {goal95 / fgoal95:.2f}x)"),
+    )
+
+
 def _visible(user) -> int:
     from outcomes import access
 
@@ -341,14 +522,23 @@ def main(argv: list[str] | None = None) -> int:
                         help="Size of the synthetic authority (default 100,000).")
     parser.add_argument("--quick", action="store_true",
                         help=f"A quick run with {QUICK_YOUNG_PEOPLE:,} young people.")
+    parser.add_argument("--only", default="", metavar="NAMES",
+                        help="Comma-separated benchmarks to run after the seed, e.g. "
+                             "reminder_sweep,bot_latency (default: all).")
     args = parser.parse_args(argv)
+    names = {name.strip() for name in args.only.split(",") if name.strip()}
+    unknown = names - {run.__name__ for run in BENCHMARKS}
+    if unknown:
+        print(f"bench: no benchmark named {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
     young_people = QUICK_YOUNG_PEOPLE if args.quick else args.young_people
     try:
         _prepare_database()
     except (psycopg.Error, ValueError) as error:
         print(f"bench: {error}", file=sys.stderr)
         return 2
-    results = [run(young_people) for run in BENCHMARKS]
+    chosen = [run for run in BENCHMARKS if not names or run is seed or run.__name__ in names]
+    results = [run(young_people) for run in chosen]
     print(_table(results))
     return 0
 

@@ -12,7 +12,7 @@ from telegram.ext import (
     filters,
 )
 
-from . import handlers, texts
+from . import handlers, staff, texts, young_person
 
 # New messages in private chats; edits, channel posts and groups are not served.
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -46,6 +46,8 @@ def build_application(*, token: str, base_url: str | None = None) -> Application
     application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+    staff.register(application)  # before any handler of free text: a contact's typed answers
+    young_person.register(application)  # after staff's typed answers: takes other free text
     application.add_handler(MessageHandler(PRIVATE & filters.TEXT, handlers.other_text))
     application.add_handler(MessageHandler(PRIVATE & ~filters.TEXT, handlers.not_text))
     application.add_error_handler(handlers.error)

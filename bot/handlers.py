@@ -28,7 +28,7 @@ from outcomes.services import (
     telegram_link_resume,
 )
 
-from . import reads, texts
+from . import keyboards, reads, texts
 from .db import in_db
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,8 @@ def commands_for(link: TelegramLink | None) -> tuple[tuple[str, str], ...]:
         return texts.COMMANDS_UNLINKED
     if link.user.role == Role.YOUNG_PERSON:
         return texts.COMMANDS_YOUNG_PERSON
+    if link.user.role in (Role.PERSONAL_ADVISER, Role.SOCIAL_WORKER):
+        return texts.COMMANDS_CASEWORKER
     return texts.COMMANDS_STAFF
 
 
@@ -139,7 +141,7 @@ async def claim(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -
         worker = await in_db(reads.key_worker)(link=link, what="linked")
         await reply(update, texts.linked_young_person(reads.first_name(link), worker))
     else:
-        await reply(update, texts.linked_staff(reads.first_name(link)))
+        await reply(update, texts.linked_staff(reads.first_name(link), commands_for(link)))
     await set_menu(update, context, link)
 
 
@@ -179,7 +181,9 @@ async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if link is None:
         return
     answer = await in_db(reads.review)(link=link)
-    await reply(update, texts.review(answer.next_review, today=answer.today))
+    await update.effective_message.reply_text(
+        texts.review(answer.next_review, today=answer.today), do_quote=False,
+        reply_markup=keyboards.tell_adviser())
 
 
 async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from outcomes.models import AllocationRole, PlanHeading
+from outcomes.models import AllocationRole, Goal, GoalStatus, PlanHeading
 from outcomes.rules.schedule import EventKind, Item, State
 from outcomes.selectors.allocations import KeyWorker
 from outcomes.selectors.plans import PlanSummary
@@ -23,6 +23,7 @@ COMMANDS_UNLINKED = (
 )
 COMMANDS_YOUNG_PERSON = (
     ("plan", "See my plan"),
+    ("goals", "My goals"),
     ("review", "My next meeting"),
     ("contact", "My adviser"),
     ("help", "Help"),
@@ -75,9 +76,10 @@ def linked_young_person(first_name: str, worker: KeyWorker | None) -> str:
     return "\n\n".join(lines)
 
 
-def linked_staff(first_name: str) -> str:
+def linked_staff(first_name: str,
+                 commands: tuple[tuple[str, str], ...] = COMMANDS_STAFF) -> str:
     hello = f"You're connected, {first_name}." if first_name else "You're connected."
-    return f"{hello} I will send your reminders here.\n\n{menu(COMMANDS_STAFF)}"
+    return f"{hello} I will send your reminders here.\n\n{menu(commands)}"
 
 
 # --- Hello, stop and start again ---------------------------------------------------------------
@@ -104,7 +106,9 @@ def help_text(out_of_hours_phone: str, *, linked: bool) -> str:
                "Your council, out of office hours: ask your adviser for the number")
     about = (
         "I'm the Waymark bot. I can show you your plan and when your next meeting is, "
-        "and remind you about meetings."
+        "and remind you about meetings. You can tell me how your goals are going, and what "
+        "you think before a meeting.\n\n"
+        "If you write to me that you are not safe, I will tell your adviser."
         if linked else
         "I'm the Waymark bot. To use me, ask your adviser for a link. Open the link on this "
         "phone and press START."
@@ -222,3 +226,341 @@ SOMETHING_WRONG = (
 
 def with_menu(text: str, commands: tuple[tuple[str, str], ...]) -> str:
     return f"{text}\n\n{menu(commands)}"
+
+
+# --- Young person: goals, views, help in words ---
+
+# Goals: the statuses a young person can choose, in the order of the buttons.
+GOAL_CHOICES = (
+    (GoalStatus.NOT_STARTED, "Not started"),
+    (GoalStatus.STARTED, "Started"),
+    (GoalStatus.DONE, "Done"),
+)
+GOAL_STATUS_WORDS = dict(GOAL_CHOICES)
+GOAL_NOTE_MAX_LENGTH = 500
+NO_GOALS = "You don't have any goals on your plan yet. Ask your adviser about them."
+GOALS_TAP = "Tap a button to tell your adviser how a goal is going."
+GOAL_NOT_FOUND = "I can't find that goal. Send /goals to see yours."
+GOAL_CHANGED = "This goal changed since you looked. Here it is now:"
+GOAL_NEWS = "That sounds like good news! Tell me which goal it is, and how it's going."
+SKIP = "Skip"
+NOTE_TOO_LONG = (
+    f"Sorry, that note is too long. Please keep it under {GOAL_NOTE_MAX_LENGTH} letters and "
+    "send it again, or tap Skip. I haven't saved anything yet."
+)
+GOAL_SAVED = "Saved. Your adviser will see it."
+GOAL_SAVED_DONE = "Saved. Well done! Your adviser will see it."
+
+
+def _goal_line(number: int, goal: Goal) -> str:
+    heading = HEADINGS.get(goal.section.heading, goal.section.get_heading_display())
+    status = GOAL_STATUS_WORDS.get(goal.status, goal.get_status_display())
+    return f"{number}. {goal.description}\n{heading}. Now: {status}"
+
+
+def goals(items: list[Goal], *, opening: str = "Your goals") -> str:
+    if not items:
+        return NO_GOALS
+    lines = [_goal_line(number, goal) for number, goal in enumerate(items, start=1)]
+    return f"{opening}\n\n" + "\n\n".join(lines) + f"\n\n{GOALS_TAP}"
+
+
+def goal_changed(goal: Goal) -> str:
+    return f"{GOAL_CHANGED}\n\n{_goal_line(1, goal)}\n\n{GOALS_TAP}"
+
+
+def goal_note_ask(goal: Goal, status: str) -> str:
+    return (f"\"{goal.description}\": {GOAL_STATUS_WORDS[status]}.\n\n"
+            "Want to add a note for your adviser? Send it now, or tap Skip.")
+
+
+# Views: what the young person thinks, in their own words, for their adviser.
+TELL_ADVISER = "Tell my adviser what I think"
+VIEW_WHICH = "What is it about? Tap one."
+VIEW_NO_PLAN = (
+    "You don't have an agreed plan yet, so I can't save it here. Tell your adviser when you "
+    "see them. Send /contact to find out how to reach them."
+)
+VIEW_NOT_FOUND = "I can't find that part of your plan. Send /review to try again."
+VIEW_SAVED = (
+    "Thank you. I've saved what you said, in your own words, for your adviser. They will read "
+    "it before your meeting."
+)
+
+
+def view_ask(heading: str) -> str:
+    words = HEADINGS.get(heading, heading)
+    return (f"{words}: what do you think? What is going well, and what do you want to change?"
+            "\n\nSend it as one message. Your adviser will read it.")
+
+
+# Crisis words: urgent help at once, and the adviser is told.
+
+
+def crisis(out_of_hours_phone: str, *, adviser_told: bool) -> str:
+    council = (f"- Your council, out of office hours: call {out_of_hours_phone}\n"
+               if out_of_hours_phone else "")
+    told = ("I'm letting your adviser know, so they can get in touch with you. But nobody "
+            "watches this chat all the time, so please don't wait for them."
+            if adviser_told else
+            "Nobody watches this chat all the time, so please talk to someone now.")
+    return (
+        "It sounds like things are really hard right now. You matter, and help is there.\n\n"
+        f"{told}\n\n"
+        "- In danger or badly hurt: call 999\n"
+        "- Need help fast, or your mental health is bad: call NHS 111\n"
+        "- Want to talk to someone: Samaritans, call 116 123 (free, day or night)\n"
+        "- Rather text? Text SHOUT to 85258 (free, day or night)\n"
+        "- If you are under 19: Childline, call 0800 1111\n"
+        f"{council}"
+    ).rstrip()
+
+
+# Words instead of commands: the phrases each action is known by (bot/intents.py matches them,
+# on this server only) and the button that offers it when the bot is not sure.
+INTENT_PHRASES = {
+    "review": ("when's my next meeting", "when is my meeting", "next meeting", "my review",
+               "when is my review", "meeting date", "meeting", "when do i see my adviser"),
+    "contact": ("who's my pa", "who is my adviser", "who's my adviser", "my adviser",
+                "contact my adviser", "who is my personal adviser", "how do i reach my adviser",
+                "who's my social worker", "adviser", "my pa"),
+    "plan": ("what's my plan", "show my plan", "my plan", "my pathway plan", "see my plan",
+             "plan"),
+    "goals": ("my goals", "show my goals", "what are my goals", "i finished my cv",
+              "i've got a job", "i got a job", "i finished my course", "i did it",
+              "i started college", "update my goals"),
+    "stop": ("stop", "stop messages", "stop sending me messages", "no more messages"),
+    "help": ("help", "help me", "what can you do", "i need help"),
+}
+INTENT_BUTTONS = {
+    "review": "My next meeting",
+    "contact": "My adviser",
+    "plan": "See my plan",
+    "goals": "My goals",
+    "stop": "Stop messages",
+    "help": "Help",
+}
+# Phrases of good news about a goal: the goals list is offered with GOAL_NEWS.
+GOAL_NEWS_PHRASES = frozenset({"i finished my cv", "i've got a job", "i got a job",
+                               "i finished my course", "i did it", "i started college"})
+DID_YOU_MEAN = "Sorry, I'm not sure what you mean. Did you mean one of these?"
+SOMETHING_ELSE = "Something else"
+NOT_SURE = "Sorry, I didn't get that. Here is what I can do:"
+
+# Unlink: asked first.
+UNLINK_SURE = (
+    "Are you sure you want to disconnect this Telegram account from Waymark?\n\n"
+    "I won't send you any more messages, and you won't be able to see your plan here. To "
+    "connect again, you will need a new link from your adviser."
+)
+UNLINK_YES = "Yes, disconnect"
+UNLINK_NO = "No, keep it"
+UNLINKED = (
+    "Done. This Telegram account is no longer connected to Waymark. You can delete this chat "
+    "if you want.\n\nTo connect again, ask your adviser for a new link."
+)
+UNLINK_KEPT = "OK, nothing has changed. You're still connected."
+
+# Birthday check-in: what they are doing and where they live, as SSDA903 OC3 codes (REFERENCE.md
+# §3.10) for their adviser to confirm. A home's letter; its suitability (1 or 2) is the third tap.
+CHECKIN_ACTIVITIES = (
+    ("F2", "School or college, full-time"),
+    ("P2", "School or college, part-time"),
+    ("F1", "University"),
+    ("F4", "An apprenticeship"),
+    ("F5", "Work or training, full-time"),
+    ("P5", "Work or training, part-time"),
+    ("G5", "None of these right now"),
+)
+CHECKIN_HOMES = (
+    ("B", "With my family"),
+    ("Z", "With my foster carers (Staying Put)"),
+    ("E", "Supported lodgings"),
+    ("D", "Supported housing"),
+    ("U", "My own place"),
+    ("S", "I don't have a place to live"),
+    ("Y", "Somewhere else"),
+)
+NO_FIXED_HOME = "S"  # OC3 takes only S2 (unsuitable): no third question
+CHECKIN_ASK_ACTIVITY = (
+    "Around each birthday, your adviser checks how you are doing. Two or three quick "
+    "questions, just tap.\n\nWhat are you doing at the moment?"
+)
+CHECKIN_ASK_HOME = "Thanks. Where are you living now?"
+CHECKIN_ASK_SUITABLE = "Is it a good place for you to live right now?"
+CHECKIN_YES = "Yes"
+CHECKIN_NO = "No"
+CHECKIN_SAVED = (
+    "Thank you! I've sent your answers to your adviser. They will check them with you."
+)
+CHECKIN_NO_HOME = (
+    "If you have nowhere safe to stay tonight, call Shelter on 0808 800 4444 (free), or your "
+    "council. Your adviser will also be in touch."
+)
+CHECKIN_NOT_DUE = (
+    "I ask these questions around your birthdays from 17 to 21. I'll ask you next time."
+)
+CHECKIN_ALREADY = "Your adviser already has your answers for this birthday. Thank you!"
+CHECKIN_NOT_READ = "Sorry, I didn't get that answer. Send /checkin to start again."
+
+
+# --- Staff: caseload, due, contacts ---
+# For advisers and social workers: still short and plain, first names and child ids only (never
+# a surname, an address or a case note in a chat that is not end-to-end encrypted).
+
+COMMANDS_CASEWORKER = (
+    ("caseload", "My young people"),
+    ("due", "Due this week"),
+    ("help", "Help"),
+    ("stop", "Stop messages"),
+)
+STAFF_ONLY_CASEWORKERS = (
+    "That one is for personal advisers and social workers. Here is what I can do for you:")
+STAFF_NOT_FOUND = "I can't find that person. Send /caseload to see your young people."
+STAFF_NOT_ALLOWED = "Your role can't change this."
+STAFF_MORE = "More"
+STAFF_RECORD_CONTACT = "Record a contact"
+STAFF_LATEST_VIEWS = "Latest views"
+STAFF_GOALS = "Goals"
+STAFF_BACK_TO_CASELOAD = "Back to my caseload"
+STAFF_BACK_TO_PERSON = "Back"
+STAFF_BACK_TO_GOALS = "Back to goals"
+STAFF_TODAY = "Today"
+STAFF_YESTERDAY = "Yesterday"
+STAFF_SKIP_NOTE = "Skip"
+STAFF_STOP_CONTACT = "Stop, don't save"
+STAFF_CONTACT_METHODS = {
+    "visit": "Visit", "phone": "Phone call", "video": "Video call", "message": "Message",
+    "email": "Email", "office": "Office meeting",
+}
+STAFF_SEEN_ALONE = {"yes": "Seen alone", "no": "Not seen alone", "unknown": "Not asked"}
+STAFF_GOAL_STATUS = {
+    "not_started": "Not started", "started": "Started", "done": "Done",
+    "dropped": "No longer needed",
+}
+STAFF_ASK_METHOD = "How did you have contact?"
+STAFF_ASK_NOTE = ("Add a short note (up to {max} letters), or press Skip. Nothing is saved "
+                  "until you do.")
+STAFF_NOTE_TOO_LONG = ("That note is too long: please keep it under {max} letters and send it "
+                       "again, or press Skip. Nothing is saved yet.")
+STAFF_DATE_NOT_READ = ("I couldn't read that date. Type it like 03/03/2026, or press Today or "
+                       "Yesterday.")
+STAFF_DATE_IN_FUTURE = ("That date is in the future: record a contact once it has happened. "
+                        "Type the date it happened, or press Today or Yesterday.")
+STAFF_PRESS_A_BUTTON = "Please choose one of the buttons."
+STAFF_CONTACT_STOPPED = "OK, I stopped. Nothing was saved."
+STAFF_CONTACT_GONE = ("That contact is finished or was stopped, so nothing more was saved. "
+                      "Send /caseload to start again.")
+STAFF_GOAL_CHANGED = "Someone changed this goal since you looked, so I didn't change it."
+
+
+def staff_person_button(first_name: str, child_id: str) -> str:
+    return f"{first_name} ({child_id})"
+
+
+def _staff_due(title: str, due_on: dt.date | None, *, today: dt.date) -> str:
+    if due_on is None:
+        return f"{title}: needs data"
+    if due_on < today:
+        return f"{title}: overdue since {day(due_on, today=today)}"
+    return f"{title}: due {day(due_on, today=today)}"
+
+
+def staff_caseload(rows: list, *, page: int, today: dt.date) -> str:
+    """The caseload's rows (first_name, child_id, next_title, next_due, overdue)."""
+    if not rows:
+        return ("You have no young people on your caseload right now." if page == 0 else
+                "There are no more young people on your caseload.")
+    lines = ["Your caseload" if page == 0 else f"Your caseload (page {page + 1})", ""]
+    for row in rows:
+        line = f"{row.first_name} ({row.child_id})"
+        if row.next_due is not None:
+            line += f" - next: {_staff_due(row.next_title, row.next_due, today=today)}"
+        if row.overdue:
+            line += f" - {row.overdue} overdue"
+        lines.append(line)
+    lines += ["", "Choose a young person:"]
+    return "\n".join(lines)
+
+
+def staff_due(lines: list, *, more: int, today: dt.date) -> str:
+    """/due: lines of (first_name, child_id, title, due_on)."""
+    if not lines:
+        return "Nothing is due for you this week, and nothing is overdue."
+    text = ["Due this week, overdue first", ""]
+    text += [f"{line.first_name} ({line.child_id}): "
+             f"{_staff_due(line.title, line.due_on, today=today)}" for line in lines]
+    if more > 0:
+        text.append(f"...and {more} more. The full list is on the staff pages.")
+    return "\n".join(text)
+
+
+def staff_card(first_name: str, child_id: str, items: list, *, today: dt.date) -> str:
+    """A young person's card: their next open items (schedule entries: title, due_on)."""
+    lines = [f"{first_name} ({child_id})", ""]
+    if items:
+        lines.append("Next:")
+        lines += [f"- {_staff_due(item.title, item.due_on, today=today)}" for item in items]
+    else:
+        lines.append("Nothing is due.")
+    return "\n".join(lines)
+
+
+def staff_ask_date(first_name: str, *, is_visit: bool) -> str:
+    what = "your visit to" if is_visit else "your contact with"
+    return (f"When was {what} {first_name}? Press Today or Yesterday, or type the date like "
+            "03/03/2026.")
+
+
+def staff_ask_seen_alone(first_name: str) -> str:
+    return f"Did you see {first_name} alone?"
+
+
+def staff_contact_saved(first_name: str, *, on: dt.date, method: str, is_visit: bool,
+                        seen_alone: bool | None, today: dt.date) -> str:
+    when = day(on, today=today)
+    if is_visit:
+        seen = {True: "Seen alone.", False: "Not seen alone.", None: "Not asked if seen alone."}
+        return f"Saved: your visit to {first_name} on {when}. {seen[seen_alone]}"
+    how = STAFF_CONTACT_METHODS.get(method, method).lower()
+    return f"Saved: your contact with {first_name} on {when} ({how})."
+
+
+def staff_not_saved(reason: str) -> str:
+    return f"Sorry, that wasn't saved: {reason}\n\nSend /caseload to try again."
+
+
+def staff_views(first_name: str, views: list, *, today: dt.date) -> str:
+    """The latest views in the young person's own words (expressed_on, text, section)."""
+    if not views:
+        return f"{first_name} hasn't given any views yet."
+    lines = [f"{first_name}'s latest views, in their own words", ""]
+    for view in views:
+        heading = HEADINGS.get(view.section.heading, view.section.get_heading_display())
+        text = view.text if len(view.text) <= 300 else view.text[:299] + "…"
+        lines.append(f"{day(view.expressed_on, today=today)} ({heading}): {text}")
+    return "\n\n".join([lines[0], *lines[2:]])
+
+
+def staff_goal_button(description: str) -> str:
+    return description if len(description) <= 40 else description[:39] + "…"
+
+
+def staff_goals(first_name: str, goals: list) -> str:
+    """The goals of the current plan (description, status, section)."""
+    if not goals:
+        return f"{first_name} has no goals on a current plan."
+    lines = [f"{first_name}'s goals", ""]
+    lines += [f"- {goal.description}: {STAFF_GOAL_STATUS.get(goal.status, goal.status)}"
+              for goal in goals]
+    lines += ["", "Choose a goal to change its status:"]
+    return "\n".join(lines)
+
+
+def staff_goal(goal) -> str:
+    status = STAFF_GOAL_STATUS.get(goal.status, goal.status)
+    return f"{goal.description}\n\nNow: {status}. Choose its new status:"
+
+
+def staff_goal_saved(goal) -> str:
+    return f"Saved: {goal.description} is now {STAFF_GOAL_STATUS.get(goal.status, goal.status)}."

@@ -52,14 +52,17 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
+    "axes",
     "outcomes",
     "tasks",
+    "web",
     "bot",
     "bench",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -83,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.service",
             ],
         },
     },
@@ -127,6 +133,33 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Served by WhiteNoise; outside DEBUG from `collectstatic`, compressed and with hashed names.
+if not DEBUG:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# --- Staff sign-in (web/): django-axes locks a username from an address after 5 failures ------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:caseload"
+LOGOUT_REDIRECT_URL = "web:login"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+# How many proxies in front of the web server add to X-Forwarded-For (0: none, REMOTE_ADDR is
+# the client). Behind a proxy, without this every sign-in would share the proxy's address.
+WAYMARK_TRUSTED_PROXIES = env.int("WAYMARK_TRUSTED_PROXIES", default=0)
+if not 0 <= WAYMARK_TRUSTED_PROXIES <= 5:
+    raise ImproperlyConfigured("WAYMARK_TRUSTED_PROXIES must be between 0 and 5.")
+AXES_CLIENT_IP_CALLABLE = "web.client_ip.client_ip"
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -261,6 +294,14 @@ if TELEGRAM_WEBHOOK_SECRET and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}",
         "TELEGRAM_WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or - (Telegram's rule).")
 # The council's out-of-hours duty team, which the bot's /help gives with the national lines.
 OUT_OF_HOURS_PHONE = env.str("WAYMARK_OUT_OF_HOURS_PHONE", default="")
+# Words in any message to the bot that bring the urgent help numbers at once and alert the young
+# person's adviser (comma-separated; matched as whole words, any case).
+CRISIS_WORDS = tuple(word.strip().lower() for word in env.list(
+    "WAYMARK_CRISIS_WORDS", default=["kill myself", "suicide", "suicidal", "end it all",
+                                     "hurt myself", "self harm", "overdose", "not safe"])
+    if word.strip())
+if not CRISIS_WORDS:
+    raise ImproperlyConfigured("WAYMARK_CRISIS_WORDS must name at least one word or phrase.")
 
 # --- Logging: no personal data in logs (DESIGN.md, dangerous constructs) ----------------------
 LOGGING = {
@@ -273,5 +314,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # httpx logs every request's URL at INFO, and a Bot API URL holds the bot's token.
         "httpx": {"level": "WARNING"},
+        # python-telegram-bot logs every update it receives at DEBUG: what people typed.
+        "telegram": {"level": "INFO"},
     },
 }

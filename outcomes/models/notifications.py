@@ -94,6 +94,7 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     OVERDUE = "overdue", "Overdue"
     ESCALATION = "escalation", "Escalation to the team manager"
+    ALERT = "alert", "Alert: crisis words in a message to the bot"
 
 
 class NotificationStatus(models.TextChoices):

@@ -9,7 +9,15 @@ from django.db.models import Count, Q
 
 from outcomes import access
 from outcomes.access import Area
-from outcomes.models import GoalStatus, PathwayPlan, PlanHeading, PlanSection, PlanStatus, User
+from outcomes.models import (
+    Goal,
+    GoalStatus,
+    PathwayPlan,
+    PlanHeading,
+    PlanSection,
+    PlanStatus,
+    User,
+)
 
 HEADING_ORDER = {heading: index for index, heading in enumerate(PlanHeading.values)}
 
@@ -47,3 +55,54 @@ def plan_summary_for(*, viewer: User, young_person: int) -> PlanSummary | None:
                        for heading, wanted, done in rows),
                       key=lambda h: HEADING_ORDER[h.heading])
     return PlanSummary(number=plan.number, agreed_on=plan.agreed_on, headings=tuple(headings))
+
+
+def _current_goals(viewer: User, young_person: int | None = None):
+    """Goals still wanted on the current (agreed) plans the viewer may see, with their section."""
+    goals = Goal.objects.filter(
+        section__plan__young_person__in=access.young_people_visible_to(viewer, Area.PLANS),
+        section__plan__status=PlanStatus.AGREED,
+    ).exclude(status=GoalStatus.DROPPED).select_related("section")
+    if young_person is not None:
+        goals = goals.filter(section__plan__young_person_id=young_person)
+    return goals
+
+
+def goals_for(*, viewer: User, young_person: int) -> list[Goal]:
+    """The young person's goals on their current plan, not the dropped ones, in the statutory
+    order of their headings (each with its section). Raises NotVisible outside the viewer's
+    scope. Two queries."""
+    access.require_view(viewer, young_person, Area.PLANS)
+    goals = list(_current_goals(viewer, young_person).order_by("id"))
+    return sorted(goals, key=lambda goal: HEADING_ORDER.get(goal.section.heading, 99))
+
+
+def goal_for(*, viewer: User, goal_id: int) -> Goal:
+    """One goal still wanted on a current plan the viewer may see, with its section and plan.
+    Raises NotVisible for any other id, whether or not it exists. One query."""
+    goal = _current_goals(viewer).select_related("section__plan").filter(pk=goal_id).first()
+    if goal is None:
+        raise access.NotVisible
+    return goal
+
+
+def plan_sections_for(*, viewer: User, young_person: int) -> list[PlanSection]:
+    """The sections of the young person's current (agreed) plan, in the statutory order, with
+    their plan; empty when no plan is agreed. Raises NotVisible outside the viewer's scope."""
+    access.require_view(viewer, young_person, Area.PLANS)
+    sections = list(PlanSection.objects.filter(
+        plan__young_person_id=young_person, plan__status=PlanStatus.AGREED,
+    ).select_related("plan"))
+    return sorted(sections, key=lambda section: HEADING_ORDER[section.heading])
+
+
+def plan_section_for(*, viewer: User, section_id: int) -> PlanSection:
+    """One section of a current plan the viewer may see, with its plan. Raises NotVisible for
+    any other id, whether or not it exists."""
+    section = PlanSection.objects.filter(
+        pk=section_id, plan__status=PlanStatus.AGREED,
+        plan__young_person__in=access.young_people_visible_to(viewer, Area.PLANS),
+    ).select_related("plan").first()
+    if section is None:
+        raise access.NotVisible
+    return section

@@ -52,7 +52,7 @@ def test_a_young_person_links_and_reads_their_plan(running_bot, bot_api, plan_wo
     assert (link.user, link.telegram_user_id, link.chat_id) == (p.young_person_user, CHAT, CHAT)
     bot_api.wait_for_calls("setMyCommands", 2)  # strangers' menu at start-up, then this chat's
     assert [c["command"] for c in bot_api.commands(scope={"type": "chat", "chat_id": CHAT})] == [
-        "plan", "review", "contact", "help", "stop"]
+        "plan", "goals", "review", "contact", "help", "stop"]
 
     with running_bot.queries() as queries:
         plan = running_bot.say(CHAT, "/plan")
@@ -155,7 +155,7 @@ def test_staff_link_for_themselves_and_get_the_staff_menu(running_bot, bot_api, 
     assert hello.startswith(f"You're connected, {p.adviser.first_name}.")
     bot_api.wait_for_calls("setMyCommands", 2)
     assert [c["command"] for c in bot_api.commands(scope={"type": "chat", "chat_id": 5151})] == [
-        "help", "stop"]
+        "caseload", "due", "help", "stop"]
     answer = running_bot.say(5151, "/plan")
     assert answer.startswith(texts.FOR_YOUNG_PEOPLE) and "Your plan" not in answer
     assert not m.AccessEvent.objects.filter(channel=m.Channel.TELEGRAM).exists()

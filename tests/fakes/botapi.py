@@ -28,6 +28,20 @@ methods listed in `FakeBotAPI.METHODS` exist (anything else answers 404).
 
 Run it in the foreground for demos with `python -m tests.fakes.botapi --port 8081`: it logs one
 line per call, never the text of a message. Standard library only.
+
+Another process (`manage.py botchat`, a demo script) plays the user over two control endpoints,
+which take and give JSON (or query-string parameters):
+
+    POST /_fake/inject    {"chat_id": 42, "text": "/plan"}               a user types in a chat
+                          {"chat_id": 42, "callback_data": "s:yp:7", "message_id": 5}
+                                                                         ... or presses a button
+                          -> {"ok": true, "update_id": N}   (400 {"ok": false, "error": ...})
+    GET  /_fake/messages?chat_id=42&after=3&wait=5
+                          -> {"ok": true, "messages": [{"index": 4, "message_id": ..., "text":
+                             ..., "reply_markup": ..., "edited": false}, ...]}
+                          what the bot said to the chat after the first `after` (sent messages
+                          and edits, oldest first); `wait` seconds (at most 30) long-polls for
+                          the first new one.
 """
 
 from __future__ import annotations
@@ -67,6 +81,9 @@ CLIENT_CLOSED = 499
 POLL_INTERVAL = 0.05
 CHAT_LIMIT_PER_SECOND = 1
 GLOBAL_LIMIT_PER_SECOND = 30
+# The control endpoints another process uses to type into a chat and read what the bot said.
+CONTROL_PREFIX = "/_fake/"
+CONTROL_MAX_WAIT = 30
 
 BLOCKED = "Forbidden: bot was blocked by the user"
 NOT_MODIFIED = (
@@ -439,6 +456,72 @@ class FakeBotAPI:
             else:
                 self._delays[name] = _Delay(seconds, times)
 
+    # -- another process at the controls (botchat, demos) ----------------------------------
+
+    def bot_messages(self, chat_id: int | str, after: int = 0) -> list[dict[str, Any]]:
+        """What the bot said to a chat, oldest first, from the `after`-th on: every sendMessage
+        (`edited` false) and editMessageText (`edited` true) answered 200, each with its
+        `index` (1, 2, ...), `message_id`, `text` and `reply_markup` (None without buttons)."""
+        wanted = _chat_key(chat_id)
+        said = [call for call in self.calls
+                if call.method in ("sendMessage", "editMessageText")
+                and call.status == HTTPStatus.OK and isinstance(call.result, dict)
+                and _chat_key(call.params.get("chat_id")) == wanted]
+        return [{"index": index, "message_id": call.result["message_id"],
+                 "text": call.result.get("text", ""),
+                 "reply_markup": call.result.get("reply_markup"),
+                 "edited": call.method == "editMessageText"}
+                for index, call in enumerate(said, start=1) if index > after]
+
+    def _control(self, request: _Handler, path: str, params: dict[str, Any],
+                 parse_error: str | None) -> None:
+        """`POST /_fake/inject`, `GET /_fake/messages` (see the module's docstring)."""
+        try:
+            if parse_error is not None:
+                raise ValueError(parse_error)
+            if path == f"{CONTROL_PREFIX}inject":
+                body = self._control_inject(params)
+            elif path == f"{CONTROL_PREFIX}messages":
+                body = self._control_messages(params)
+            else:
+                _write_json(request, HTTPStatus.NOT_FOUND, {"ok": False, "error": "not found"})
+                return
+        except (ValueError, TypeError) as error:
+            _write_json(request, HTTPStatus.BAD_REQUEST, {"ok": False, "error": str(error)})
+            return
+        logger.info("%s chat_id=%s", path, params.get("chat_id"))
+        _write_json(request, HTTPStatus.OK, {"ok": True, **body})
+
+    def _control_inject(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = _require_int(params.get("chat_id"), "chat_id")
+        user_id = params.get("user_id")
+        user = None if user_id is None else _require_int(user_id, "user_id")
+        if "callback_data" in params:
+            message_id = params.get("message_id")
+            update = self.inject_callback(
+                chat, str(params["callback_data"]), user_id=user,
+                message_id=None if message_id is None else _require_int(message_id,
+                                                                        "message_id"))
+        elif isinstance(params.get("text"), str) and params["text"]:
+            update = self.inject_message(chat, params["text"], user_id=user,
+                                         first_name=str(params.get("first_name") or "Test"))
+        else:
+            raise ValueError("give text, or callback_data (and message_id)")
+        return {"update_id": update["update_id"]}
+
+    def _control_messages(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = _require_int(params.get("chat_id"), "chat_id")
+        after = _require_int(params.get("after", 0), "after")
+        wait = min(max(float(params.get("wait", 0)), 0), CONTROL_MAX_WAIT)
+        deadline = time.monotonic() + wait
+        with self._changed:
+            while True:
+                messages = self.bot_messages(chat, after)
+                left = deadline - time.monotonic()
+                if messages or left <= 0 or self._stopping.is_set():
+                    return {"messages": messages}
+                self._changed.wait(min(left, POLL_INTERVAL))
+
     # -- serving ----------------------------------------------------------------------------
 
     def _handle(self, request: _Handler) -> None:
@@ -448,6 +531,9 @@ class FakeBotAPI:
             params = _read_params(request, query)
         except ValueError as exc:
             params, parse_error = {}, str(exc)
+        if path.startswith(CONTROL_PREFIX):
+            self._control(request, path, params, parse_error)
+            return
         match = _PATH.fullmatch(path)
         if match is None:
             self._answer(request, "", params, _ApiError(404, "Not Found"))
@@ -809,6 +895,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence http.server's own access log: calls are logged by FakeBotAPI._record."""
+
+
+def _write_json(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    try:
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(data)))
+        request.end_headers()
+        request.wfile.write(data)
+        request.wfile.flush()
+    except OSError:
+        request.close_connection = True
 
 
 # -- request parsing ----------------------------------------------------------------------------

@@ -1,0 +1,281 @@
+"""A young person says how their goals are going and tells their adviser what they think, with
+buttons, over HTTP through the local Bot API server; the adviser sees both through the API, with
+channel telegram. A forged goal id, a stale version and an over-long note write nothing. Crisis
+words bring the urgent help numbers at once and an alert to the adviser without the words.
+/unlink asks first."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from bot import keyboards, texts
+from config.celery import app as celery_app
+from outcomes import models as m
+from outcomes.services import delivery
+from tests import factories as f
+
+from .conftest import SECRET
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHAT = 4343
+# Queries: the link (1), the access check and the goals (2), the trace (1), and a little room.
+GOALS_BUDGET = 6
+# A tap: the link, the goal through the policy, the trace. The note: the link and the goal (2),
+# then the service's own 18 (access checks, the transaction and its savepoints, the plan and goal
+# locked, full_clean's checks, the goal with its history, the progress entry).
+TAP_BUDGET = 5
+SAVE_BUDGET = 20
+
+
+def tap(running_bot, bot_api, chat_id: int, data: str, *, expect: int = 1) -> list[str]:
+    """Press the inline button carrying `data` under the bot's last message; the texts of the
+    next `expect` messages the bot sends. Every press is answered (answerCallbackQuery)."""
+    before = len(bot_api.sent_messages(chat_id))
+    answered = len(bot_api.calls_to("answerCallbackQuery"))
+    bot_api.inject_callback(chat_id, data)
+    sent = bot_api.wait_for_messages(chat_id, before + expect)
+    bot_api.wait_for_calls("answerCallbackQuery", answered + 1)
+    return [message["text"] for message in sent[before:]]
+
+
+def buttons(bot_api, chat_id: int) -> list[list[tuple[str, str]]]:
+    """The inline keyboard under the bot's last message: rows of (words, callback data)."""
+    markup = bot_api.sent_messages(chat_id)[-1].get("reply_markup") or {}
+    return [[(button["text"], button["callback_data"]) for button in row]
+            for row in markup.get("inline_keyboard", [])]
+
+
+def as_adviser(world) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(world.personas.adviser)
+    return client
+
+
+def linked(running_bot, world) -> None:
+    running_bot.say(CHAT, f"/start {world.code}")
+
+
+def jordans_goals(world) -> list[m.Goal]:
+    """As /goals lists them: school first (by id), then money; not the dropped one."""
+    goals = (m.Goal.objects.filter(section__plan=world.plan)
+             .exclude(status=m.GoalStatus.DROPPED).select_related("section"))
+    return sorted(goals, key=lambda goal: (
+        goal.section.heading != m.PlanHeading.EDUCATION_TRAINING, goal.pk))
+
+
+def others_goal(world) -> m.Goal:
+    p = world.personas
+    plan = f.PathwayPlanFactory(young_person=p.other_young_person, created_by=p.other_adviser)
+    section = f.PlanSectionFactory(plan=plan)
+    return f.GoalFactory(section=section, owner=p.other_adviser, description="Riley's own goal")
+
+
+def test_a_young_person_updates_a_goal_with_buttons_and_a_note(running_bot, bot_api,
+                                                               plan_world):
+    p = plan_world.personas
+    linked(running_bot, plan_world)
+    _, school, money = jordans_goals(plan_world)
+
+    with running_bot.queries() as queries:
+        listed = running_bot.say(CHAT, "/goals")
+    assert len(queries) <= GOALS_BUDGET, [q["sql"] for q in queries]
+    assert listed.startswith("Your goals\n\n1. Apply for the level 2 catering course\n"
+                             "School, college and training. Now: Done")
+    assert "3. Open a bank account\nMoney. Now: Not started" in listed
+    assert listed.endswith(texts.GOALS_TAP)
+    assert buttons(bot_api, CHAT)[2] == [
+        ("3: Not started", f"g:{money.pk}:n:1"), ("3: Started", f"g:{money.pk}:s:1"),
+        ("3: Done", f"g:{money.pk}:d:1")]
+    assert all(len(data.encode()) <= 64 for row in buttons(bot_api, CHAT) for _, data in row)
+    assert m.AccessEvent.objects.filter(what="bot.goals", channel=m.Channel.TELEGRAM,
+                                        actor=p.young_person_user).count() == 1
+
+    with running_bot.queries() as queries:
+        [asked] = tap(running_bot, bot_api, CHAT, f"g:{money.pk}:s:1")
+    assert len(queries) <= TAP_BUDGET, [q["sql"] for q in queries]
+    assert asked == ('"Open a bank account": Started.\n\n'
+                     "Want to add a note for your adviser? Send it now, or tap Skip.")
+    assert buttons(bot_api, CHAT) == [[("Skip", f"g:{money.pk}:s:1:k")]]
+
+    assert running_bot.say(CHAT, "x" * 501) == texts.NOTE_TOO_LONG  # nothing half-saved
+    assert not m.GoalProgress.objects.filter(goal=money).exists()
+
+    with running_bot.queries() as queries:
+        saved = running_bot.say(CHAT, "Went to the bank with my ID")
+    assert len(queries) <= SAVE_BUDGET, [q["sql"] for q in queries]
+    assert saved == texts.GOAL_SAVED
+
+    goal = as_adviser(plan_world).get(f"/api/v1/goals/{money.pk}/").json()
+    assert (goal["status"], goal["version"]) == ("started", 2)
+    [entry] = goal["progress"]
+    assert (entry["status"], entry["note"], entry["channel"], entry["actor"]) == (
+        "started", "Went to the bank with my ID", "telegram", p.young_person_user.pk)
+
+    # Done, without a note: Skip saves it.
+    [asked] = tap(running_bot, bot_api, CHAT, f"g:{school.pk}:d:1")
+    assert asked.startswith(f'"{school.description}": Done.')
+    assert tap(running_bot, bot_api, CHAT, f"g:{school.pk}:d:1:k") == [texts.GOAL_SAVED_DONE]
+    school.refresh_from_db()
+    assert (school.status, school.version) == (m.GoalStatus.DONE, 2)
+    assert school.progress.get().note == ""
+
+    # The next words are words again, not a note.
+    assert running_bot.say(CHAT, "when's my next meeting").startswith("Your next meeting")
+    assert m.GoalProgress.objects.filter(actor=p.young_person_user).count() == 2
+    assert SECRET not in "".join(message["text"] for message in bot_api.sent_messages(CHAT))
+
+
+def test_a_command_ends_the_wait_for_a_note(running_bot, bot_api, plan_world):
+    linked(running_bot, plan_world)
+    _, school, _ = jordans_goals(plan_world)
+    tap(running_bot, bot_api, CHAT, f"g:{school.pk}:d:1")
+    assert running_bot.say(CHAT, "/contact").startswith("Your adviser is")
+    assert running_bot.say(CHAT, "my goals").startswith("Your goals")  # words, not a note
+    assert not m.GoalProgress.objects.filter(goal=school).exists()
+
+
+def test_a_stale_goal_is_shown_again_never_overwritten(running_bot, bot_api, plan_world):
+    p = plan_world.personas
+    linked(running_bot, plan_world)
+    _, school, _ = jordans_goals(plan_world)
+    running_bot.say(CHAT, "/goals")
+
+    # The adviser changes the goal after the list was sent: the tap shows it as it is now.
+    response = as_adviser(plan_world).patch(
+        f"/api/v1/goals/{school.pk}/", {"status": "started"}, format="json",
+        HTTP_IF_MATCH='"1"')
+    assert response.status_code == 200, response.content
+    [answer] = tap(running_bot, bot_api, CHAT, f"g:{school.pk}:d:1")
+    assert answer.startswith(f"{texts.GOAL_CHANGED}\n\n1. {school.description}\n"
+                             "School, college and training. Now: Started")
+    assert buttons(bot_api, CHAT)[0][2] == ("1: Done", f"g:{school.pk}:d:2")
+
+    # Changed between the tap and the note: still nothing overwritten.
+    tap(running_bot, bot_api, CHAT, f"g:{school.pk}:d:2")
+    as_adviser(plan_world).patch(f"/api/v1/goals/{school.pk}/", {"status": "not_started"},
+                                 format="json", HTTP_IF_MATCH='"2"')
+    answer = running_bot.say(CHAT, "Finished it!")
+    assert answer.startswith(texts.GOAL_CHANGED) and "Now: Not started" in answer
+    school.refresh_from_db()
+    assert (school.status, school.version) == (m.GoalStatus.NOT_STARTED, 3)
+    assert not m.GoalProgress.objects.filter(actor=p.young_person_user).exists()
+
+
+def test_a_forged_goal_id_is_refused_without_saying_whether_it_exists(running_bot, bot_api,
+                                                                      plan_world):
+    linked(running_bot, plan_world)
+    riley = others_goal(plan_world)
+    missing = riley.pk + 1000
+
+    for data in (f"g:{riley.pk}:d:1", f"g:{riley.pk}:d:1:k", f"g:{missing}:d:1",
+                 f"g:{missing}:d:1:k", "g:1:x:1", "g:nonsense"):
+        assert tap(running_bot, bot_api, CHAT, data) == [texts.GOAL_NOT_FOUND], data
+
+    riley.refresh_from_db()
+    assert (riley.status, riley.version) == (m.GoalStatus.NOT_STARTED, 1)
+    assert not m.GoalProgress.objects.filter(goal=riley).exists()
+    assert not m.AccessEvent.objects.filter(young_person=plan_world.personas.other_young_person)
+    assert "Riley" not in "".join(message["text"] for message in bot_api.sent_messages(CHAT))
+
+
+def test_a_stranger_pressing_a_goal_button_is_told_how_to_link(running_bot, bot_api,
+                                                               plan_world):
+    _, school, _ = jordans_goals(plan_world)
+    running_bot.say(9999, "/help")
+    assert tap(running_bot, bot_api, 9999, f"g:{school.pk}:d:1:k") == [texts.HOW_TO_LINK]
+    assert not m.GoalProgress.objects.filter(goal=school).exists()
+
+
+def test_a_young_person_tells_their_adviser_what_they_think(running_bot, bot_api, plan_world):
+    p = plan_world.personas
+    linked(running_bot, plan_world)
+    running_bot.say(CHAT, "/review")
+    assert buttons(bot_api, CHAT) == [[(texts.TELL_ADVISER, "v:ask")]]
+
+    assert tap(running_bot, bot_api, CHAT, "v:ask") == [texts.VIEW_WHICH]
+    sections = {words: data for [(words, data)] in buttons(bot_api, CHAT)}
+    assert list(sections) == ["School, college and training", "Where you live", "Money"]
+
+    [asked] = tap(running_bot, bot_api, CHAT, sections["Where you live"])
+    assert asked.startswith("Where you live: what do you think?")
+    assert running_bot.say(CHAT, "I want to move closer to college.") == texts.VIEW_SAVED
+
+    accommodation = m.PlanSection.objects.get(plan=plan_world.plan,
+                                              heading=m.PlanHeading.ACCOMMODATION)
+    plan = as_adviser(plan_world).get(f"/api/v1/pathway-plans/{plan_world.plan.pk}/").json()
+    [section] = [s for s in plan["sections"] if s["id"] == accommodation.pk]
+    [view] = section["views"]
+    assert (view["text"], view["channel"], view["expressed_on"], view["recorded_by"]) == (
+        "I want to move closer to college.", "telegram", timezone.localdate().isoformat(),
+        p.young_person_user.pk)
+
+    # Another young person's section: refused, nothing written, nothing said about it.
+    riley = others_goal(plan_world)
+    assert tap(running_bot, bot_api, CHAT, f"v:s:{riley.section_id}") == [texts.VIEW_NOT_FOUND]
+    assert not m.YoungPersonView.objects.filter(section=riley.section).exists()
+
+
+def test_crisis_words_bring_urgent_help_and_alert_the_adviser(running_bot, bot_api, plan_world,
+                                                              settings, monkeypatch):
+    p = plan_world.personas
+    settings.OUT_OF_HOURS_PHONE = "020 7946 0999"
+    enqueued: list[tuple[str, list]] = []
+    monkeypatch.setattr(celery_app, "send_task",
+                        lambda name, args=None, **kwargs: enqueued.append((name, args)))
+    linked(running_bot, plan_world)
+    words = "I want to end it all tonight"
+
+    answer = running_bot.say(CHAT, words)
+    for expected in ("999", "NHS 111", "116 123", "85258", "0800 1111", "020 7946 0999",
+                     "I'm letting your adviser know"):
+        assert expected in answer
+
+    [row] = m.Notification.objects.filter(kind=m.NotificationKind.ALERT)
+    assert (row.recipient, row.channel, row.young_person, row.lead, row.due_on) == (
+        p.adviser, m.NotificationChannel.EMAIL, p.young_person, "now", timezone.localdate())
+    assert row.event_key.startswith("crisis:")
+    assert "Jordan" in row.subject and "today" in row.subject
+    assert "open Waymark" in row.body
+    assert words not in row.subject + row.body and "end it all" not in row.body
+    assert enqueued == [("tasks.reminders.deliver", [row.pk])]
+
+    # Delivered by the outbox: the email carries no word of the message.
+    assert delivery.notification_deliver(notification_id=row.pk).status == "sent"
+    [email] = mail.outbox
+    assert email.to == [p.adviser.email] and "end it all" not in email.body + email.subject
+
+    # A young person's note is still saved after the numbers.
+    _, school, _ = jordans_goals(plan_world)
+    tap(running_bot, bot_api, CHAT, f"g:{school.pk}:s:1")
+    [numbers, saved] = running_bot.send(CHAT, "started but I feel like I want to self-harm",
+                                        expect=2)
+    assert "116 123" in numbers and saved == texts.GOAL_SAVED
+    assert school.progress.get().status == m.GoalStatus.STARTED
+
+
+def test_crisis_words_from_a_stranger_get_the_numbers_and_write_nothing(running_bot,
+                                                                        plan_world):
+    answer = running_bot.say(7777, "I'm not safe at home")
+    assert "999" in answer and "Samaritans" in answer and "adviser know" not in answer
+    assert not m.Notification.objects.exists()
+
+
+def test_unlink_asks_first(running_bot, bot_api, plan_world):
+    linked(running_bot, plan_world)
+    assert running_bot.say(CHAT, "/unlink") == texts.UNLINK_SURE
+    assert buttons(bot_api, CHAT) == [[(texts.UNLINK_YES, "u:yes"), (texts.UNLINK_NO, "u:no")]]
+    assert tap(running_bot, bot_api, CHAT, "u:no") == [texts.UNLINK_KEPT]
+    assert m.TelegramLink.objects.get().active
+
+    running_bot.say(CHAT, "/unlink")
+    assert tap(running_bot, bot_api, CHAT, f"{keyboards.UNLINK}:{keyboards.YES}") == [
+        texts.UNLINKED]
+    link = m.TelegramLink.objects.get()
+    assert not link.active and link.deactivated_reason == "Unlinked by its owner."
+    bot_api.wait_for_calls("deleteMyCommands")
+    assert bot_api.commands(scope={"type": "chat", "chat_id": CHAT}) == []
+    assert running_bot.say(CHAT, "/plan") == texts.HOW_TO_LINK

@@ -1,0 +1,45 @@
+"""My caseload: the young people a worker holds (a manager: their team; the virtual school:
+children looked after), with what is next due and how much is overdue."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from outcomes.models import Channel, Role
+from outcomes.selectors.caseloads import caseload_for
+from outcomes.services import access_events_record
+from web.decorators import staff_page
+
+PAGE_SIZE = 25
+HEADINGS = {
+    Role.TEAM_MANAGER: "Your team's young people",
+    Role.VIRTUAL_SCHOOL: "Children looked after",
+    Role.ADMINISTRATOR: "All young people",
+}
+
+
+@staff_page
+def caseload(request: HttpRequest) -> HttpResponse:
+    """The list, searchable by name or child id, 25 to a page. Each young person shown is
+    audited (one insert)."""
+    search = request.GET.get("q", "").strip()[:100]
+    page = Paginator(caseload_for(user=request.user, search=search), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    today = timezone.localdate()
+    people = list(page.object_list)
+    for person in people:
+        person.age = person.age_on(today)
+    access_events_record(actor=request.user, young_person_ids=[p.pk for p in people],
+                         what="web.caseload", channel=Channel.WEB)
+    return render(request, "web/caseload.html", {
+        "heading": HEADINGS.get(request.user.role, "My caseload"),
+        "search": search,
+        "page": page,
+        "people": people,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2,
+                                                            on_ends=1),
+        "today": today,
+    })

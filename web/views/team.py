@@ -1,0 +1,39 @@
+"""The team dashboard for managers: what is overdue, who has no personal adviser, how the
+caseloads are shared, and what falls due this week."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from outcomes.models import Channel
+from outcomes.selectors.caseloads import (
+    caseload_per_worker_for,
+    due_this_week_in_team_for,
+    without_adviser_for,
+)
+from outcomes.selectors.schedule import overdue_in_team_for
+from outcomes.services import access_events_record
+from web.context_processors import MANAGER_ROLES
+from web.decorators import staff_page
+
+
+@staff_page
+def team(request: HttpRequest) -> HttpResponse:
+    """Each young person named on the page is audited (one insert)."""
+    if request.user.role not in MANAGER_ROLES:
+        raise PermissionDenied
+    overdue = overdue_in_team_for(user=request.user)
+    due = due_this_week_in_team_for(user=request.user)
+    without_adviser = list(without_adviser_for(user=request.user))
+    workers = list(caseload_per_worker_for(user=request.user))
+    access_events_record(
+        actor=request.user, what="web.team", channel=Channel.WEB,
+        young_person_ids=[row.young_person.pk for row in (*overdue, *due)]
+        + [person.pk for person in without_adviser],
+    )
+    return render(request, "web/team.html", {
+        "team": request.user.team, "overdue": overdue, "due": due,
+        "without_adviser": without_adviser, "workers": workers,
+    })
