@@ -366,7 +366,7 @@ def bot_latency(young_people: int) -> Result:
     Bot API server, against an echo bot on the same server (the floor)."""
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
-    from django.db.models import Count
+    from django.db.models import Count, Q
     from django.utils import timezone
     from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
@@ -377,7 +377,8 @@ def bot_latency(young_people: int) -> Result:
     today = timezone.localdate()
     plans = list(m.PathwayPlan.objects.filter(
         status=m.PlanStatus.AGREED, young_person__date_of_birth__lte=today.replace(
-            year=today.year - 16)).annotate(goals=Count("sections__goals"))
+            year=today.year - 16)).annotate(goals=Count(
+                "sections__goals", filter=~Q(sections__goals__status=m.GoalStatus.DROPPED)))
         .filter(goals__gt=0).select_related("young_person").order_by("pk")[:BOT_CHATS])
     chats = {}
     for n, plan in enumerate(plans):
@@ -389,8 +390,9 @@ def bot_latency(young_people: int) -> Result:
         m.TelegramLink.objects.filter(user=user, active=True).update(active=False)
         m.TelegramLink.objects.create(user=user, telegram_user_id=chat_id, chat_id=chat_id)
         chats[chat_id] = plan
-    goals = {chat_id: m.Goal.objects.filter(section__plan=plan).order_by("pk").first()
-             for chat_id, plan in chats.items()}
+    # A dropped goal is not the young person's to change: take the first that is not.
+    goals = {chat_id: m.Goal.objects.filter(section__plan=plan).exclude(
+        status=m.GoalStatus.DROPPED).order_by("pk").first() for chat_id, plan in chats.items()}
 
     async def echo(update, context) -> None:
         await update.effective_message.reply_text("echo", do_quote=False)
@@ -419,9 +421,11 @@ def bot_latency(young_people: int) -> Result:
         def goal_button(chat):
             goal = goals[chat]
             goal.refresh_from_db()
-            status = "started" if goal.status != "started" else "not_started"
-            # Pressed on the bot's last message in the chat: the /goals list just sent.
-            return lambda: server.inject_callback(chat, f"g:{goal.pk}:{status}:{goal.version}")
+            code = "s" if goal.status != "started" else "n"  # started, or not started again
+            # "Skip" on the note question: the progress is saved (bot/keyboards.py goal_data),
+            # pressed on the bot's last message in the chat, the /goals list just sent.
+            return lambda: server.inject_callback(
+                chat, f"g:{goal.pk}:{code}:{goal.version}:k")
 
         def goal_rounds(label: str) -> None:
             for _ in range(BOT_ROUNDS):
@@ -440,6 +444,8 @@ def bot_latency(young_people: int) -> Result:
         with _PollingBot(build_application(token=server.token, base_url=server.base_url)):
             rounds("plan", plan_message)
             goal_rounds("goal")
+    saved = m.GoalProgress.objects.filter(channel=m.Channel.TELEGRAM,
+                                          goal__in=list(goals.values())).count()
     plan50, plan95 = _percentiles(results["plan"])
     goal50, goal95 = _percentiles(results["goal"])
     fplan50, fplan95 = _percentiles(results["floor_plan"])
@@ -452,7 +458,10 @@ def bot_latency(young_people: int) -> Result:
                f"p95 {fplan95:.0f} ms (ratio p95 {plan95 / fplan95:.2f}x)",
                f"goal update (button): p50 {goal50:.0f} ms, p95 {goal95:.0f} ms; echo p50 "
                f"{fgoal50:.0f} ms, p95 {fgoal95:.0f} ms (ratio p50 {goal50 / fgoal50:.2f}x, "
-               f"p95 {goal95 / fgoal95:.2f}x)"),
+               f"p95 {goal95 / fgoal95:.2f}x); {saved} of {len(results['goal'])} taps saved "
+               "progress",
+               "updates are handled one at a time, as the Application is built: the p95 is the "
+               "wait behind 49 other chats"),
     )
 
 
