@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -59,6 +59,7 @@ from outcomes.models import (
     YoungPersonView,
 )
 from outcomes.models.reviews import ContactMethod
+from outcomes.selectors.caseloads import caseload_for
 from outcomes.selectors.schedule import due_this_week_for
 from outcomes.services import StaleVersion, access_event_record, access_events_record, goal_update
 from outcomes.services.contacts import pa_contact_record, social_worker_visit_record
@@ -127,18 +128,11 @@ def caseload_page(*, user: User, page: int) -> CaseloadPage:
     the worker's own next open item and how many are overdue, read in one query whatever the
     caseload's size; then one trace per young person shown, in one insert."""
     today = timezone.localdate()
-    mine = ScheduleEntry.objects.filter(young_person=OuterRef("pk"), responsible=user.role)
-    upcoming = mine.filter(due_on__gte=today).order_by("due_on", "key")
-    overdue = (mine.filter(due_on__lt=today).order_by().values("young_person")
-               .annotate(n=Count("pk")).values("n"))
     name = Coalesce(NullIf("preferred_name", Value("")), "legal_first_name")
     found = list(
-        access.young_people_visible_to(user, on=today)
-        .annotate(shown_name=name, next_title=Subquery(upcoming.values("title")[:1]),
-                  next_due=Subquery(upcoming.values("due_on")[:1]),
-                  overdue=Coalesce(Subquery(overdue), 0))
-        .order_by("shown_name", "child_id")
-        .values_list("pk", "shown_name", "child_id", "next_title", "next_due", "overdue")
+        caseload_for(user=user, on=today, own_items_only=True).annotate(shown_name=name)
+        .values_list("pk", "shown_name", "child_id", "next_due_title", "next_due_on",
+                     "overdue_count")
         [page * PAGE_SIZE: (page + 1) * PAGE_SIZE + 1])
     rows = [CaseloadRow(*row) for row in found[:PAGE_SIZE]]
     access_events_record(actor=user, young_person_ids=[row.id for row in rows],

@@ -39,18 +39,21 @@ CASELOAD_ROLES = (Role.PERSONAL_ADVISER, Role.SOCIAL_WORKER, Role.IRO)
 
 
 def caseload_for(
-    *, user: User, search: str = "", on: dt.date | None = None
+    *, user: User, search: str = "", on: dt.date | None = None, own_items_only: bool = False,
 ) -> QuerySet[YoungPerson]:
     """The young people `user` works with (an adviser, social worker or IRO: their caseload; a
     manager: their team; the virtual school: children looked after), by name, each annotated with
-    `next_due_on`, `next_due_title` and `overdue_count`, in one query."""
+    `next_due_on`, `next_due_title` and `overdue_count`, in one query. `own_items_only` counts
+    only the items the user's role is responsible for (a worker's own to-do list)."""
     day = on or timezone.localdate()
     queryset = access.young_people_visible_to(user, on=day)
     if search.strip():
         queryset = young_people_matching(queryset, text=search.strip())
-    upcoming = (ScheduleEntry.objects.filter(young_person=OuterRef("pk"), due_on__gte=day)
-                .order_by("due_on", "key"))
-    overdue = (ScheduleEntry.objects.filter(young_person=OuterRef("pk"), due_on__lt=day)
+    entries = ScheduleEntry.objects.filter(young_person=OuterRef("pk"))
+    if own_items_only:
+        entries = entries.filter(responsible=user.role)
+    upcoming = entries.filter(due_on__gte=day).order_by("due_on", "key")
+    overdue = (entries.filter(due_on__lt=day)
                .order_by().values("young_person").annotate(n=Count("pk")).values("n"))
     return queryset.select_related("team").annotate(
         next_due_on=Subquery(upcoming.values("due_on")[:1]),
