@@ -184,12 +184,20 @@ def require_change(user: User | None, young_person: YoungPerson | int, area: Are
         raise NotVisible
 
 
+def sees_whole_schedule(user: User | None) -> bool:
+    """Whether the user's role is shown every statutory item (the workers' deadlines, data
+    problems, what is overdue): staff whose role sees the SCHEDULE area. Not a young person, nor
+    the virtual school."""
+    role = getattr(user, "role", None)
+    return role != Role.YOUNG_PERSON and Area.SCHEDULE in VIEW_AREAS.get(role, frozenset())
+
+
 def schedule_items_for(user: User | None, items: list[Item]) -> list[Item]:
     """The schedule items a user is shown: a young person sees the events they take part in
     (their reviews and pathway plan), not their workers' deadlines or data problems."""
     if getattr(user, "role", None) == Role.YOUNG_PERSON:
         return [item for item in items if item.for_young_person]
-    return items
+    return items if sees_whole_schedule(user) else []
 
 
 def hidden_fields(user: User | None, model_name: str) -> frozenset[str]:

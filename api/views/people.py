@@ -4,6 +4,7 @@ import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,6 +15,7 @@ from api.serializers.people import (
     TelegramLinkCodeSerializer,
     YoungPersonSerializer,
 )
+from outcomes import access
 from outcomes.access import Area
 from outcomes.models import Allocation, AllocationRole, Team, YoungPerson
 from outcomes.rules.care_leaver import CareLeaverCategory
@@ -53,6 +55,8 @@ class YoungPersonFilter(django_filters.FilterSet):
         return selectors.young_people_in_age_band(queryset, band=value)
 
     def filter_overdue(self, queryset, name, value):
+        if not access.sees_whole_schedule(self.request.user):
+            raise ValidationError({"overdue": ["Your role does not see what is overdue."]})
         return selectors.young_people_overdue(queryset, overdue=value == "true")
 
     def filter_category(self, queryset, name, value):

@@ -43,13 +43,16 @@ def caseload_for(
 ) -> QuerySet[YoungPerson]:
     """The young people `user` works with (an adviser, social worker or IRO: their caseload; a
     manager: their team; the virtual school: children looked after), by name, each annotated with
-    `next_due_on`, `next_due_title` and `overdue_count`, in one query. `own_items_only` counts
-    only the items the user's role is responsible for (a worker's own to-do list)."""
+    `next_due_on`, `next_due_title` and `overdue_count`, in one query (empty for a role that
+    does not see the schedule). `own_items_only` counts only the items the user's role is
+    responsible for (a worker's own to-do list)."""
     day = on or timezone.localdate()
     queryset = access.young_people_visible_to(user, on=day)
     if search.strip():
         queryset = young_people_matching(queryset, text=search.strip())
     entries = ScheduleEntry.objects.filter(young_person=OuterRef("pk"))
+    if not access.sees_whole_schedule(user):
+        entries = entries.none()  # the virtual school: who, not what is due (access.py)
     if own_items_only:
         entries = entries.filter(responsible=user.role)
     upcoming = entries.filter(due_on__gte=day).order_by("due_on", "key")

@@ -174,7 +174,9 @@ def overdue_in_team_for(
     """What is overdue, or waiting for data, among the young people `user` may see (for a team
     manager: their team), oldest first."""
     day = on or timezone.localdate()
-    visible = access.young_people_visible_to(user)
+    if not access.sees_whole_schedule(user):
+        return []
+    visible = access.young_people_visible_to(user, access.Area.SCHEDULE)
     return _entries(
         ScheduleEntry.objects.filter(young_person__in=visible.values("pk"))
         .filter(Q(due_on__lt=day) | Q(needs_data=True)),
@@ -188,7 +190,9 @@ def due_this_week_for(
     """What `user` must do themselves: items of young people currently allocated to them in the
     role responsible for the item, overdue or due in the next 7 days."""
     day = on or timezone.localdate()
-    allocated = access.young_people_visible_to(user).filter(
+    if not access.sees_whole_schedule(user):
+        return []
+    allocated = access.young_people_visible_to(user, access.Area.SCHEDULE).filter(
         Q(allocations__ended_on__isnull=True) | Q(allocations__ended_on__gte=day),
         allocations__worker=user, allocations__role=user.role, allocations__started_on__lte=day,
     )

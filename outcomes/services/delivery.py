@@ -33,6 +33,7 @@ from outcomes.models import (
 from outcomes.rules.reminders import after_quiet_hours, in_quiet_hours
 
 from . import transports
+from .telegram_links import telegram_link_blocked
 
 log = logging.getLogger(__name__)
 
@@ -167,9 +168,7 @@ def _send(row: Notification, send, link: TelegramLink | None = None) -> Outcome:
         return _release(row, seconds=seconds, error=str(error))
     except transports.Blocked as error:
         with transaction.atomic():
-            TelegramLink.objects.filter(pk=link.pk, active=True).update(
-                active=False, deactivated_at=timezone.now(),
-                deactivated_reason="The person blocked the bot.")
+            telegram_link_blocked(link_id=link.pk)
             _finish(row, NotificationStatus.FAILED, last_error=f"Blocked: {error}"[:500])
             follow_up = _email_instead(row, "the bot was blocked")
         return Outcome("failed", detail="blocked", follow_up=follow_up)

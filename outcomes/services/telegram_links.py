@@ -266,6 +266,15 @@ def telegram_link_unlink(*, link: TelegramLink) -> TelegramLink:
     return current
 
 
+def telegram_link_blocked(*, link_id: int) -> None:
+    """Telegram says the person blocked the bot: the link ends, kept in its history."""
+    with transaction.atomic():
+        current = TelegramLink.objects.select_for_update().filter(pk=link_id, active=True).first()
+        if current is not None:
+            _deactivate(current, reason="The person blocked the bot.", actor=None,
+                        now=timezone.now())
+
+
 def telegram_link_revoke(*, actor: User, link: TelegramLink) -> TelegramLink:
     """Staff end someone's link: the same people who may create a code for that person."""
     if link.user.role == Role.YOUNG_PERSON:

@@ -104,3 +104,25 @@ def test_overdue_in_my_team_and_due_this_week_for_me(personas):
     assert mine and {e.entry.responsible for e in mine} == {"social_worker"}
     assert due_this_week_for(user=personas.other_adviser) == []
     assert due_this_week_for(user=personas.young_person_user) == []
+
+
+def test_only_roles_that_see_the_whole_schedule_may_ask_what_is_overdue(api, personas):
+    in_care_since(personas.young_person, days=60)
+    for user in (personas.young_person_user, personas.virtual_school):
+        response = api.as_user(user).get(LIST + "?overdue=true")
+        assert response.status_code == 400 and "overdue" in response.json()["errors"]
+    assert overdue_in_team_for(user=personas.virtual_school) == []
+    assert overdue_in_team_for(user=personas.young_person_user) == []
+
+
+def test_the_virtual_schools_caseload_shows_no_schedule(client, personas):
+    from outcomes.selectors.caseloads import caseload_for
+
+    in_care_since(personas.young_person, days=60)
+    person = caseload_for(user=personas.virtual_school).get(pk=personas.young_person.pk)
+    assert (person.next_due_on, person.overdue_count) == (None, 0)
+    mine = caseload_for(user=personas.social_worker).get(pk=personas.young_person.pk)
+    assert mine.overdue_count > 0
+    client.force_login(personas.virtual_school)
+    body = client.get("/").content.decode()
+    assert "Jordan Example" in body and "Overdue" not in body and "Next due" not in body

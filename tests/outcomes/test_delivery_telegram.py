@@ -121,6 +121,7 @@ def test_a_blocked_bot_fails_the_row_ends_the_link_and_emails_staff_instead(bot_
     link = m.TelegramLink.objects.get(user=worker)
     assert not link.active and link.deactivated_at
     assert link.deactivated_reason == "The person blocked the bot."
+    assert link.history.latest().deactivated_reason == "The person blocked the bot."  # kept
     fallback = m.Notification.objects.get(fallback_for=row)
     assert (fallback.channel, fallback.status, fallback.recipient) == ("email", "pending", worker)
     assert (fallback.subject, fallback.body) == (row.subject, row.body)

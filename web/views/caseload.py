@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from outcomes import access
 from outcomes.models import Channel, Role
 from outcomes.selectors.caseloads import caseload_for
 from outcomes.services import access_events_record
@@ -42,4 +43,5 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2,
                                                             on_ends=1),
         "today": today,
+        "shows_schedule": access.sees_whole_schedule(request.user),
     })
