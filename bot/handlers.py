@@ -77,6 +77,13 @@ async def set_menu(update: Update, context: ContextTypes.DEFAULT_TYPE,
         scope=BotCommandScopeChat(update.effective_chat.id))
 
 
+def young_person_module():
+    """bot.young_person, which imports this module: looked up when first needed."""
+    from . import young_person
+
+    return young_person
+
+
 # --- Before any handler ---------------------------------------------------------------------------
 
 
@@ -85,6 +92,14 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE or update.effective_user is None:
         raise ApplicationHandlerStop
+    message = update.message
+    said = (message.text or message.caption or "") if message is not None else ""
+    if said and young_person_module().crisis_words_in(said):
+        # Someone may be at risk: the help is never held back by the limits below.
+        if len(said) > texts.MAX_MESSAGE_LENGTH or message.text is None:
+            await young_person_module().crisis_only(update)
+            raise ApplicationHandlerStop
+        return
     recent: deque[float] = context.bot_data.setdefault("recent", {}).setdefault(chat.id, deque())
     now = time.monotonic()
     while recent and now - recent[0] > RATE_WINDOW_SECONDS:
@@ -94,9 +109,7 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if len(recent) == RATE_LIMIT + 1 and update.effective_message is not None:
             await reply(update, texts.SLOW_DOWN)
         raise ApplicationHandlerStop
-    message = update.message
-    if message is not None and len(message.text or message.caption or "") > (
-            texts.MAX_MESSAGE_LENGTH):
+    if len(said) > texts.MAX_MESSAGE_LENGTH:
         await reply(update, texts.TOO_LONG)
         raise ApplicationHandlerStop
 

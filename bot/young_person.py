@@ -103,6 +103,7 @@ def goal_read(*, link: TelegramLink, goal_id: int) -> Goal:
 class Saved:
     goal: Goal | None  # None: not theirs, or no longer on their plan
     stale: bool = False  # the goal changed since they looked: `goal` is it now
+    note_refused: bool = False  # nothing saved: the note was refused, `goal` is it now
 
 
 def goal_progress_save(*, link: TelegramLink, choice: Choice, note: str) -> Saved:
@@ -116,9 +117,17 @@ def goal_progress_save(*, link: TelegramLink, choice: Choice, note: str) -> Save
             return Saved(goal_read(link=link, goal_id=choice.goal_id), stale=True)
         except NotVisible:
             return Saved(None)
-    except (NotVisible, PermissionDenied, ValidationError):
+    except ValidationError as error:
+        if _about(error, "note"):
+            return Saved(goal, note_refused=True)
+        return Saved(None)  # its plan was superseded meanwhile: no longer on their plan
+    except (NotVisible, PermissionDenied):
         return Saved(None)
     return Saved(goal)
+
+
+def _about(error: ValidationError, field: str) -> bool:
+    return hasattr(error, "error_dict") and field in error.error_dict
 
 
 def sections_read(*, link: TelegramLink) -> list:
@@ -133,16 +142,19 @@ def section_read(*, link: TelegramLink, section_id: int):
     return plan_section_for(viewer=link.user, section_id=section_id)
 
 
-def view_save(*, link: TelegramLink, section_id: int, text: str) -> bool:
-    """Their views, in their own words, dated today. False when the section is not theirs or
-    no longer on their current plan."""
+def view_save(*, link: TelegramLink, section_id: int, text: str) -> str:
+    """Their views, in their own words, dated today: "saved"; "not_read" when the words were
+    refused (no words at all), nothing saved; "not_found" when the section is not theirs or no
+    longer on their current plan."""
     try:
         section = plan_section_for(viewer=link.user, section_id=section_id)
         young_person_view_record(actor=link.user, section=section, text=text,
                                  expressed_on=timezone.localdate(), channel=Channel.TELEGRAM)
-    except (NotVisible, PermissionDenied, ValidationError):
-        return False
-    return True
+    except ValidationError as error:
+        return "not_read" if _about(error, "text") else "not_found"
+    except (NotVisible, PermissionDenied):
+        return "not_found"
+    return "saved"
 
 
 def crisis_alert(*, link: TelegramLink) -> bool:
@@ -232,7 +244,7 @@ async def goal_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     choice = Choice(int(goal_id), keyboards.STATUS_CODES[code], int(version))
     if skip:
         context.chat_data.pop(AWAITING, None)
-        await _save_progress(update, link, choice, note="")
+        await _save_progress(update, context, link, choice, note="")
         return
     try:
         goal = await in_db(goal_read)(link=link, goal_id=choice.goal_id)
@@ -247,10 +259,14 @@ async def goal_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
               keyboards.skip_note(goal, choice.status))
 
 
-async def _save_progress(update: Update, link: TelegramLink, choice: Choice, note: str) -> None:
+async def _save_progress(update: Update, context: ContextTypes.DEFAULT_TYPE, link: TelegramLink,
+                         choice: Choice, note: str) -> None:
     saved = await in_db(goal_progress_save)(link=link, choice=choice, note=note)
     if saved.goal is None:
         await say(update, texts.GOAL_NOT_FOUND)
+    elif saved.note_refused:  # nothing saved: the note is asked for again, or Skip
+        _await(context, "note", choice)
+        await say(update, texts.GOAL_NOTE_NOT_READ, keyboards.skip_note(saved.goal, choice.status))
     elif saved.stale:
         await say(update, texts.goal_changed(saved.goal), keyboards.goals([saved.goal]))
     else:
@@ -344,11 +360,14 @@ async def _typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, link
             await say(update, texts.NOTE_TOO_LONG)  # still waiting: nothing is saved
             return True
         context.chat_data.pop(AWAITING, None)
-        await _save_progress(update, link, value, note=said)
+        await _save_progress(update, context, link, value, note=said)
+        return True
+    saved = await in_db(view_save)(link=link, section_id=value, text=said)
+    if saved == "not_read":  # still waiting for their words: nothing is saved
+        await say(update, texts.VIEW_NOT_READ)
         return True
     context.chat_data.pop(AWAITING, None)
-    saved = await in_db(view_save)(link=link, section_id=value, text=said)
-    await say(update, texts.VIEW_SAVED if saved else texts.VIEW_NOT_FOUND)
+    await say(update, texts.VIEW_SAVED if saved == "saved" else texts.VIEW_NOT_FOUND)
     return True
 
 
@@ -364,6 +383,12 @@ async def _crisis(update: Update, link: TelegramLink | None) -> None:
             frames = "".join(traceback.format_tb(error.__traceback__))
             logger.error("Could not write a crisis alert: %s\n%s", type(error).__name__, frames)
     await say(update, texts.crisis(settings.OUT_OF_HOURS_PHONE, adviser_told=told))
+
+
+async def crisis_only(update: Update) -> None:
+    """A message with crisis words that the gate will not let through (too long, too fast):
+    the help and the alert all the same, and nothing else done with it."""
+    await _crisis(update, await handlers.linked(update))
 
 
 async def _understood(update: Update, context: ContextTypes.DEFAULT_TYPE, link: TelegramLink,
