@@ -79,6 +79,7 @@ DRAFT = "s:contact"
 
 # Steps of recording a contact.
 ASK_DATE, ASK_METHOD, ASK_SEEN, ASK_NOTE = "date", "method", "seen", "note"
+DATE_FIELDS = {"contact_on", "visited_on"}  # the services' names for the date asked first
 
 # One letter per goal status in callback data.
 STATUS_KEYS = {"n": GoalStatus.NOT_STARTED, "s": GoalStatus.STARTED, "d": GoalStatus.DONE,
@@ -290,6 +291,9 @@ class Draft:
     method: str = ""
     seen_alone: bool | None = None
     started: float = 0.0
+    # The note, kept while an earlier answer the service refused is asked again: None until
+    # the note step is answered.
+    note: str | None = None
 
 
 def contact_save(*, user: User, draft: Draft, note: str) -> None:
@@ -541,24 +545,33 @@ async def contact_step(update: Update, context: ContextTypes.DEFAULT_TYPE, user:
     if pressed["day"]:
         today = timezone.localdate()
         on = today if pressed["day"] == "today" else today - dt.timedelta(days=1)
-        await contact_dated(update, context, draft, on)
+        await contact_dated(update, context, user, draft, on)
     elif pressed["method"]:
         if pressed["method"] not in ContactMethod.values:
             await say(update, texts.STAFF_CONTACT_GONE)
             return
-        context.chat_data[DRAFT] = replace(draft, method=pressed["method"], step=ASK_NOTE)
+        draft = replace(draft, method=pressed["method"], step=ASK_NOTE)
+        if draft.note is not None:  # asked again: the note is kept
+            await contact_finish(update, context, user, draft, draft.note)
+            return
+        context.chat_data[DRAFT] = draft
         await say(update, texts.STAFF_ASK_NOTE.format(max=NOTE_MAX), _note_keyboard())
     elif pressed["seen"]:
-        context.chat_data[DRAFT] = replace(draft, seen_alone=SEEN_ALONE[pressed["seen"]],
-                                           step=ASK_NOTE)
+        draft = replace(draft, seen_alone=SEEN_ALONE[pressed["seen"]], step=ASK_NOTE)
+        if draft.note is not None:
+            await contact_finish(update, context, user, draft, draft.note)
+            return
+        context.chat_data[DRAFT] = draft
         await say(update, texts.STAFF_ASK_NOTE.format(max=NOTE_MAX), _note_keyboard())
     else:
         await contact_finish(update, context, user, draft, "")
 
 
-async def contact_dated(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft,
-                        on: dt.date) -> None:
-    if draft.is_visit:
+async def contact_dated(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User,
+                        draft: Draft, on: dt.date) -> None:
+    if draft.note is not None:  # the date was asked again: everything else is kept
+        await contact_finish(update, context, user, replace(draft, on=on), draft.note)
+    elif draft.is_visit:
         context.chat_data[DRAFT] = replace(draft, on=on, step=ASK_SEEN)
         await say(update, texts.staff_ask_seen_alone(draft.first_name), _seen_keyboard())
     else:
@@ -582,7 +595,7 @@ async def contact_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         if on is None:
             await say(update, problem, _date_keyboard())
             return
-        await contact_dated(update, context, draft, on)
+        await contact_dated(update, context, link.user, draft, on)
     elif draft.step == ASK_NOTE:
         if len(said) > NOTE_MAX:
             await say(update, texts.STAFF_NOTE_TOO_LONG.format(max=NOTE_MAX), _note_keyboard())
@@ -611,21 +624,49 @@ def parse_date(said: str, *, today: dt.date) -> tuple[dt.date | None, str]:
 
 async def contact_finish(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User,
                          draft: Draft, note: str) -> None:
-    """Save the draft in one call; whatever happens, the draft is over."""
-    context.chat_data.pop(DRAFT, None)
+    """Save the draft in one call. Saved, or refused for who is asking: the draft is over.
+    Refused for an answer (ValidationError): nothing is saved, the draft and the note are kept,
+    and the answer at fault is asked again with the reason."""
     try:
         await in_db(contact_save)(user=user, draft=draft, note=note)
     except access.NotVisible:
+        context.chat_data.pop(DRAFT, None)
         await say(update, texts.STAFF_NOT_FOUND)
         return
-    except (PermissionDenied, ValidationError) as error:
+    except PermissionDenied as error:
+        context.chat_data.pop(DRAFT, None)
         await say(update, texts.staff_not_saved(_reason(error)))
         return
+    except ValidationError as error:
+        await contact_ask_again(update, context, draft, note, error)
+        return
+    context.chat_data.pop(DRAFT, None)
     await say(update, texts.staff_contact_saved(draft.first_name, on=draft.on, method=draft.method,
                                                 is_visit=draft.is_visit,
                                                 seen_alone=draft.seen_alone,
                                                 today=timezone.localdate()),
               _back_to(draft.young_person_id))
+
+
+async def contact_ask_again(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft,
+                            note: str, error: ValidationError) -> None:
+    """The service refused an answer: ask for it again, keeping the others and the note."""
+    fields = set(error.message_dict) if hasattr(error, "error_dict") else set()
+    reason = _reason(error)
+    if fields & DATE_FIELDS:
+        step, question, keyboard = ASK_DATE, texts.staff_ask_date(
+            draft.first_name, is_visit=draft.is_visit), _date_keyboard()
+    elif "method" in fields and not draft.is_visit:
+        step, question, keyboard = ASK_METHOD, texts.STAFF_ASK_METHOD, _method_keyboard()
+    elif "seen_alone" in fields and draft.is_visit:
+        step, question, keyboard = ASK_SEEN, texts.staff_ask_seen_alone(draft.first_name), \
+            _seen_keyboard()
+    else:  # the note, or the contact as a whole: the note is asked again
+        step, question, keyboard = ASK_NOTE, texts.STAFF_ASK_NOTE.format(max=NOTE_MAX), \
+            _note_keyboard()
+    kept = None if step == ASK_NOTE else note
+    context.chat_data[DRAFT] = replace(draft, step=step, note=kept)
+    await say(update, texts.staff_not_saved_yet(reason, question), keyboard)
 
 
 class _TypedForDraft(MessageHandler):

@@ -248,6 +248,10 @@ NOTE_TOO_LONG = (
     f"Sorry, that note is too long. Please keep it under {GOAL_NOTE_MAX_LENGTH} letters and "
     "send it again, or tap Skip. I haven't saved anything yet."
 )
+GOAL_NOTE_NOT_READ = (
+    "Sorry, I couldn't save that note. Please write it again in your own words and send it, or "
+    "tap Skip. I haven't saved anything yet."
+)
 GOAL_SAVED = "Saved. Your adviser will see it."
 GOAL_SAVED_DONE = "Saved. Well done! Your adviser will see it."
 
@@ -282,6 +286,10 @@ VIEW_NO_PLAN = (
     "see them. Send /contact to find out how to reach them."
 )
 VIEW_NOT_FOUND = "I can't find that part of your plan. Send /review to try again."
+VIEW_NOT_READ = (
+    "Sorry, there were no words in that for me to save. Send what you think as one message. "
+    "I haven't saved anything yet."
+)
 VIEW_SAVED = (
     "Thank you. I've saved what you said, in your own words, for your adviser. They will read "
     "it before your meeting."
@@ -528,6 +536,11 @@ def staff_contact_saved(first_name: str, *, on: dt.date, method: str, is_visit: 
 
 def staff_not_saved(reason: str) -> str:
     return f"Sorry, that wasn't saved: {reason}\n\nSend /caseload to try again."
+
+
+def staff_not_saved_yet(reason: str, question: str) -> str:
+    """The service refused one answer: the others are kept, and that one is asked again."""
+    return f"Nothing is saved yet: {reason}\n\nYour other answers are kept. {question}"
 
 
 def staff_views(first_name: str, views: list, *, today: dt.date) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from bot import keyboards, texts
+from bot import keyboards, texts, young_person
 from config.celery import app as celery_app
 from outcomes import models as m
 from outcomes.services import delivery
@@ -217,6 +218,50 @@ def test_a_young_person_tells_their_adviser_what_they_think(running_bot, bot_api
     riley = others_goal(plan_world)
     assert tap(running_bot, bot_api, CHAT, f"v:s:{riley.section_id}") == [texts.VIEW_NOT_FOUND]
     assert not m.YoungPersonView.objects.filter(section=riley.section).exists()
+
+
+def test_a_refused_note_or_view_is_asked_for_again_and_nothing_is_half_saved(
+        running_bot, bot_api, plan_world, monkeypatch):
+    p = plan_world.personas
+    linked(running_bot, plan_world)
+    _, _, money = jordans_goals(plan_world)
+    real = young_person.goal_progress_record
+    refusals = [ValidationError({"note": "Ensure this value has at most 1000 characters."})]
+
+    def refusing(**kwargs):
+        if refusals:
+            raise refusals.pop()
+        return real(**kwargs)
+
+    monkeypatch.setattr(young_person, "goal_progress_record", refusing)
+
+    # A note the service refuses: nothing saved, still waiting for the note, Skip still there.
+    tap(running_bot, bot_api, CHAT, f"g:{money.pk}:s:1")
+    assert running_bot.say(CHAT, "Went to the bank") == texts.GOAL_NOTE_NOT_READ
+    assert buttons(bot_api, CHAT) == [[("Skip", f"g:{money.pk}:s:1:k")]]
+    money.refresh_from_db()
+    assert (money.status, money.version) == (m.GoalStatus.NOT_STARTED, 1)
+    assert not m.GoalProgress.objects.filter(goal=money).exists()
+    assert running_bot.say(CHAT, "Went to the bank with my ID") == texts.GOAL_SAVED
+    money.refresh_from_db()
+    assert (money.status, money.version) == (m.GoalStatus.STARTED, 2)
+    assert money.progress.get().note == "Went to the bank with my ID"
+
+    # Views of only spaces: still waiting for their words, nothing saved.
+    running_bot.say(CHAT, "/review")
+    tap(running_bot, bot_api, CHAT, "v:ask")
+    sections = {words: data for [(words, data)] in buttons(bot_api, CHAT)}
+    tap(running_bot, bot_api, CHAT, sections["Money"])
+    views = m.YoungPersonView.objects.filter(recorded_by=p.young_person_user)
+    assert running_bot.say(CHAT, "     ") == texts.VIEW_NOT_READ
+    assert not views.exists()
+    assert running_bot.say(CHAT, "I need help with budgeting.") == texts.VIEW_SAVED
+    [view] = views
+    assert (view.section.heading, view.text) == (m.PlanHeading.FINANCE,
+                                                 "I need help with budgeting.")
+    # The wait is over: the next words are words again.
+    assert running_bot.say(CHAT, "my goals").startswith("Your goals")
+    assert views.count() == 1
 
 
 def test_crisis_words_bring_urgent_help_and_alert_the_adviser(running_bot, bot_api, plan_world,

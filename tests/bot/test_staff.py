@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -234,6 +235,77 @@ def test_a_contact_can_be_stopped_and_a_social_worker_records_a_visit(running_bo
     assert (visit.young_person, visit.worker, visit.visited_on, visit.seen_alone, visit.note) == (
         jordan, p.social_worker, today, True, "")
     assert not m.PAContact.objects.exists()
+
+
+def test_a_date_the_service_refuses_is_asked_again_keeping_the_other_answers(running_bot,
+                                                                            bot_api, world):
+    p, jordan, today = world, world.young_person, timezone.localdate()
+    link_staff(running_bot, ADVISER_CHAT, p.adviser)
+    type_in(bot_api, ADVISER_CHAT, "/caseload")
+    press(bot_api, ADVISER_CHAT, f"s:c:{jordan.pk}")
+    # A date that has happened, so the bot takes it, but before Jordan was born: the service
+    # refuses it once the note is given.
+    before_birth = jordan.date_of_birth - dt.timedelta(days=1)
+    type_in(bot_api, ADVISER_CHAT, f"{before_birth:%d/%m/%Y}")
+    press(bot_api, ADVISER_CHAT, "s:cm:visit")
+    refused = one(type_in(bot_api, ADVISER_CHAT, "Met at the hostel"))
+    assert refused["text"] == texts.staff_not_saved_yet(
+        "This date is before the young person was born.",
+        texts.staff_ask_date("Jordan", is_visit=False))
+    assert ("s:cd:today" in [data for _, data in buttons(refused)])
+    assert not m.PAContact.objects.exists()
+
+    # Only the date is asked again: the method and the note were kept.
+    saved = one(press(bot_api, ADVISER_CHAT, "s:cd:yesterday"))
+    yesterday = texts.day(today - dt.timedelta(days=1), today=today)
+    assert saved["text"].startswith(f"Saved: your contact with Jordan on {yesterday}")
+    [contact] = m.PAContact.objects.all()
+    assert (contact.contact_on, contact.method, contact.note) == (
+        today - dt.timedelta(days=1), "visit", "Met at the hostel")
+    assert one(press(bot_api, ADVISER_CHAT, "s:cn:skip"))["text"] == texts.STAFF_CONTACT_GONE
+    assert m.PAContact.objects.count() == 1
+
+
+def test_a_refused_note_keeps_the_contact_and_a_refused_person_ends_it(running_bot, bot_api,
+                                                                      world, monkeypatch):
+    p, jordan, today = world, world.young_person, timezone.localdate()
+    real = staff.pa_contact_record
+    refusals = [ValidationError({"note": "Leave out the young person's address."})]
+
+    def refusing(**kwargs):
+        if refusals:
+            raise refusals.pop()
+        return real(**kwargs)
+
+    monkeypatch.setattr(staff, "pa_contact_record", refusing)
+    link_staff(running_bot, ADVISER_CHAT, p.adviser)
+    type_in(bot_api, ADVISER_CHAT, "/caseload")
+    press(bot_api, ADVISER_CHAT, f"s:c:{jordan.pk}")
+    press(bot_api, ADVISER_CHAT, "s:cd:today")
+    press(bot_api, ADVISER_CHAT, "s:cm:phone")
+    refused = one(type_in(bot_api, ADVISER_CHAT, "Called at 12 High Street"))
+    assert refused["text"] == texts.staff_not_saved_yet(
+        "Leave out the young person's address.", texts.STAFF_ASK_NOTE.format(max=staff.NOTE_MAX))
+    assert buttons(refused)[0] == (texts.STAFF_SKIP_NOTE, "s:cn:skip")
+    assert not m.PAContact.objects.exists()
+
+    # Still at the note: the date and the method were kept.
+    saved = one(type_in(bot_api, ADVISER_CHAT, "Called about the tenancy"))
+    assert saved["text"] == (f"Saved: your contact with Jordan on "
+                             f"{texts.day(today, today=today)} (phone call).")
+    [contact] = m.PAContact.objects.all()
+    assert (contact.contact_on, contact.method, contact.note) == (
+        today, "phone", "Called about the tenancy")
+
+    # Refused for who is asking: the contact is over, with the reason.
+    refusals.append(PermissionDenied("Your role can't record this."))
+    press(bot_api, ADVISER_CHAT, f"s:c:{jordan.pk}")
+    press(bot_api, ADVISER_CHAT, "s:cd:today")
+    press(bot_api, ADVISER_CHAT, "s:cm:phone")
+    ended = one(press(bot_api, ADVISER_CHAT, "s:cn:skip"))
+    assert ended["text"] == texts.staff_not_saved("Your role can't record this.")
+    assert one(press(bot_api, ADVISER_CHAT, "s:cn:skip"))["text"] == texts.STAFF_CONTACT_GONE
+    assert m.PAContact.objects.count() == 1
 
 
 def press_first_person(bot_api, chat: int) -> list[dict[str, Any]]:
