@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from outcomes import access
 from outcomes.models import (
+    Allocation,
     CareLeaverRecord,
     CLAReview,
     ConnectedPersonApproval,
@@ -193,9 +194,8 @@ def due_this_week_for(
     if not access.sees_whole_schedule(user):
         return []
     allocated = access.young_people_visible_to(user, access.Area.SCHEDULE).filter(
-        Q(allocations__ended_on__isnull=True) | Q(allocations__ended_on__gte=day),
-        allocations__worker=user, allocations__role=user.role, allocations__started_on__lte=day,
-    )
+        pk__in=Allocation.objects.current(day).filter(worker=user, role=user.role)
+        .values("young_person_id"))
     mine = ScheduleEntry.objects.filter(
         young_person__in=allocated.values("pk"), responsible=user.role,
     ).filter(Q(due_on__lte=day + dt.timedelta(days=(policy or current_policy()).due_soon_days))

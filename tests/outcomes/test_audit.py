@@ -55,3 +55,15 @@ def test_access_events_are_append_only(personas):
                 connection.cursor() as cursor:
             cursor.execute(statement)
     assert m.AccessEvent.objects.get().what == "young_person.detail"
+
+
+def test_a_nul_character_is_refused_by_field_not_by_the_database(personas):
+    from django.core.exceptions import ValidationError
+
+    from outcomes.services.contacts import pa_contact_record
+
+    with pytest.raises(ValidationError) as refused:
+        pa_contact_record(actor=personas.adviser, young_person=personas.young_person,
+                          contact_on=personas.young_person.date_of_birth.replace(year=2025),
+                          method="phone", note="Talked\x00about college")
+    assert "note" in refused.value.message_dict

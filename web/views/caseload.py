@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from outcomes import access
@@ -22,11 +22,20 @@ HEADINGS = {
 }
 
 
+SEARCH_KEY = "caseload_search"
+
+
 @staff_page
 def caseload(request: HttpRequest) -> HttpResponse:
     """The list, searchable by name or child id, 25 to a page. Each young person shown is
-    audited (one insert)."""
-    search = request.GET.get("q", "").strip()[:100]
+    audited (one insert).
+
+    The search is posted and kept in the session, never put in the address: a name in a URL
+    ends up in access logs and browser history (DESIGN.md, dangerous constructs)."""
+    if request.method == "POST":
+        request.session[SEARCH_KEY] = request.POST.get("q", "").strip()[:100]
+        return redirect("web:caseload")
+    search = request.session.get(SEARCH_KEY, "")
     page = Paginator(caseload_for(user=request.user, search=search), PAGE_SIZE).get_page(
         request.GET.get("page"))
     today = timezone.localdate()
