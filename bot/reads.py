@@ -30,7 +30,7 @@ def first_name(link: TelegramLink) -> str:
     record (joined with the link), a member of staff's from their account."""
     person = link.user.young_person
     if person is not None:
-        return person.preferred_name or person.legal_first_name
+        return person.known_as
     return link.user.first_name
 
 

@@ -103,7 +103,7 @@ def _trace(user: User, young_person_id: int, what: str) -> None:
 
 
 def _first_name(person: YoungPerson) -> str:
-    return person.preferred_name or person.legal_first_name
+    return person.known_as
 
 
 @dataclass(frozen=True)

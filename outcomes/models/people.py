@@ -193,9 +193,13 @@ class YoungPerson(models.Model):
         return f"{self.display_name} ({self.child_id})"
 
     @property
+    def known_as(self) -> str:
+        """The first name they go by: the preferred name, else the legal first name."""
+        return self.preferred_name or self.legal_first_name
+
+    @property
     def display_name(self) -> str:
-        first = self.preferred_name or self.legal_first_name
-        return f"{first} {self.legal_last_name}"
+        return f"{self.known_as} {self.legal_last_name}"
 
     def clean(self) -> None:
         if self.date_of_birth and self.date_of_birth > timezone.localdate():

@@ -31,7 +31,7 @@ DELIVER_TASK = "tasks.reminders.deliver"  # outcomes does not import tasks: enqu
 
 
 def _who(young_person: YoungPerson) -> str:
-    first = young_person.preferred_name or young_person.legal_first_name
+    first = young_person.known_as
     return f"{first} ({young_person.child_id})"
 
 

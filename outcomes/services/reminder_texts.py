@@ -26,7 +26,7 @@ def _when(lead: str) -> str:
 
 
 def _who(young_person: YoungPerson) -> str:
-    first = young_person.preferred_name or young_person.legal_first_name
+    first = young_person.known_as
     return f"{first} ({young_person.child_id})"
 
 
@@ -64,7 +64,7 @@ _YOUNG_PERSON_WHAT = {
 
 def young_person_message(*, item: Item, young_person: YoungPerson, lead: str) -> str:
     """A Telegram message to the young person about their own review."""
-    first = young_person.preferred_name or young_person.legal_first_name
+    first = young_person.known_as
     what = _YOUNG_PERSON_WHAT.get(item.kind, item.title.lower())
     days = int(lead.removesuffix("d"))
     when = ("today" if days == 0 else "in a week" if days == 7 else "in two weeks" if days == 14

@@ -117,7 +117,7 @@ def _account_of(young_person: YoungPerson, *, actor: User) -> User:
     if User.objects.filter(username=username).exists():
         username = f"{username}-{young_person.pk}"
     account = User(username=username, role=Role.YOUNG_PERSON, young_person=young_person,
-                   first_name=young_person.preferred_name or young_person.legal_first_name,
+                   first_name=young_person.known_as,
                    last_name=young_person.legal_last_name)
     account.set_unusable_password()
     return validated_save(account, actor=actor)
