@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Value
+from django.db.models import Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -49,8 +49,6 @@ from outcomes.models import (
     Channel,
     Goal,
     GoalStatus,
-    PathwayPlan,
-    PlanStatus,
     Role,
     ScheduleEntry,
     TelegramLink,
@@ -60,7 +58,8 @@ from outcomes.models import (
 )
 from outcomes.models.reviews import ContactMethod
 from outcomes.selectors.caseloads import caseload_for
-from outcomes.selectors.schedule import due_this_week_for
+from outcomes.selectors.plans import goal_for, goals_for, latest_views_for
+from outcomes.selectors.schedule import due_this_week_for, schedule_entries_for
 from outcomes.services import StaleVersion, access_event_record, access_events_record, goal_update
 from outcomes.services.contacts import pa_contact_record, social_worker_visit_record
 
@@ -184,8 +183,10 @@ def card(*, user: User, young_person_id: int) -> Card | None:
     person = _visible(user, young_person_id, Area.SCHEDULE)
     if person is None:
         return None
-    items = list(ScheduleEntry.objects.filter(young_person=person)
-                 .order_by(F("due_on").asc(nulls_first=True), "key")[:CARD_ITEMS])
+    try:
+        items = schedule_entries_for(viewer=user, young_person=person.pk, limit=CARD_ITEMS)
+    except access.NotVisible:
+        return None
     _trace(user, person.pk, "card")
     return Card(person.pk, _first_name(person), person.child_id, items, timezone.localdate())
 
@@ -202,8 +203,10 @@ def latest_views(*, user: User, young_person_id: int) -> Views | None:
     person = _visible(user, young_person_id, Area.PLANS)
     if person is None:
         return None
-    views = list(YoungPersonView.objects.filter(section__plan__young_person=person)
-                 .select_related("section").order_by("-expressed_on", "-pk")[:VIEWS_SHOWN])
+    try:
+        views = latest_views_for(viewer=user, young_person=person.pk, limit=VIEWS_SHOWN)
+    except access.NotVisible:
+        return None
     _trace(user, person.pk, "views")
     return Views(_first_name(person), views, timezone.localdate())
 
@@ -216,24 +219,26 @@ class Goals:
 
 
 def goals(*, user: User, young_person_id: int) -> Goals | None:
-    """The goals of the young person's current plan (the draft when none is agreed yet)."""
+    """The goals of the young person's current plan (the draft when none is agreed yet),
+    dropped ones too, in the statutory order of their headings: the plans selector's staff
+    reading."""
     person = _visible(user, young_person_id, Area.PLANS)
     if person is None:
         return None
-    plan = (PathwayPlan.objects.filter(young_person=person)
-            .exclude(status=PlanStatus.SUPERSEDED).order_by("status", "-number").first())
-    found = [] if plan is None else list(
-        Goal.objects.filter(section__plan=plan).select_related("section").order_by(
-            "section_id", "pk"))
+    try:
+        found = goals_for(viewer=user, young_person=person.pk, for_staff=True)
+    except access.NotVisible:
+        return None
     _trace(user, person.pk, "goals")
     return Goals(person.pk, _first_name(person), found)
 
 
 def _goal_visible(user: User, goal_id: int) -> Goal | None:
-    return (Goal.objects.select_related("section__plan")
-            .filter(pk=goal_id, section__plan__young_person__in=access.young_people_visible_to(
-                user, Area.PLANS).values("pk"))
-            .first())
+    """A goal on the plan the worker sees in `goals`, or None for any other id."""
+    try:
+        return goal_for(viewer=user, goal_id=goal_id, for_staff=True)
+    except access.NotVisible:
+        return None
 
 
 def goal(*, user: User, goal_id: int) -> Goal | None:

@@ -31,14 +31,13 @@ from telegram.ext import (
 
 from outcomes.access import NotVisible
 from outcomes.models import (
-    CareLeaverRecord,
     Channel,
     Goal,
     GoalStatus,
-    RecordStatus,
     Role,
     TelegramLink,
 )
+from outcomes.selectors.care_leavers import care_leaver_check_in_for
 from outcomes.selectors.plans import goal_for, goals_for, plan_section_for, plan_sections_for
 from outcomes.services import (
     StaleVersion,
@@ -48,7 +47,7 @@ from outcomes.services import (
     young_person_view_record,
 )
 from outcomes.services.alerts import crisis_alert_raise
-from outcomes.services.care_leavers import care_leaver_record_draft, check_in_age
+from outcomes.services.care_leavers import care_leaver_record_draft
 
 from . import handlers, intents, keyboards, texts
 from .db import in_db
@@ -165,14 +164,15 @@ def crisis_alert(*, link: TelegramLink) -> bool:
 def checkin_due(*, link: TelegramLink) -> str:
     """Whether a birthday record is asked for now: due, not_due (no birthday window is open)
     or already (the adviser has confirmed this birthday's record)."""
-    person = link.user.young_person
-    age = check_in_age(date_of_birth=person.date_of_birth, today=timezone.localdate())
-    if age is None:
+    try:
+        check_in = care_leaver_check_in_for(viewer=link.user,
+                                            young_person=link.user.young_person_id,
+                                            on=timezone.localdate())
+    except NotVisible:
         return "not_due"
-    if CareLeaverRecord.objects.filter(young_person=person, age=age).exclude(
-            status=RecordStatus.DRAFT).exists():
-        return "already"
-    return "due"
+    if check_in.age is None:
+        return "not_due"
+    return "already" if check_in.confirmed else "due"
 
 
 def checkin_save(*, link: TelegramLink, activity: str, accommodation: str) -> str:

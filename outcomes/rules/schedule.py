@@ -720,3 +720,25 @@ def _nth(n: int) -> str:
 
 def _d(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
+
+
+# --- The care leaver's own answers for the birthday record (OC3) ----------------------------------
+
+RECORD_DRAFT = "draft"  # RecordStatus.DRAFT: the young person's own answers, not yet confirmed
+
+
+def check_in_age(*, date_of_birth: dt.date, today: dt.date) -> int | None:
+    """The birthday (17 to 21) a record is asked for on `today`: the latest whose window has
+    opened (a month before the birthday, as the schedule has it), until the window at 22 opens.
+    None before the window at 17 and from a month before the 22nd birthday."""
+    opened = [age for age in CARE_LEAVER_RECORD_AGES
+              if today >= add_months(birthday(date_of_birth, age), -1)]
+    if not opened or today >= add_months(birthday(date_of_birth, 22), -1):
+        return None
+    return max(opened)
+
+
+def record_confirmed(status: str | None) -> bool:
+    """Whether the birthday's record stands as the adviser's, so the young person's answers no
+    longer change it: any record but their own draft. No record (None) is not confirmed."""
+    return status is not None and status != RECORD_DRAFT

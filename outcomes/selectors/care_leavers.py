@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils import timezone
 
-from outcomes import codes
-from outcomes.models import CareLeaverRecord, Episode, YoungPerson
+from outcomes import access, codes
+from outcomes.access import Area
+from outcomes.models import CareLeaverRecord, Episode, User, YoungPerson
 from outcomes.rules.care_leaver import CareLeaverStatus, CareSpell, care_leaver_status
+from outcomes.rules.schedule import check_in_age, record_confirmed
 
 # ACTIV codes for education or training (REFERENCE.md §3.10): higher and other education and
 # apprenticeships. F5/P5 mix training with employment, so they do not extend support alone.
@@ -56,3 +59,31 @@ def care_leaver_statuses_for(
         )
         for pk, person in people.items()
     }
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """The birthday check-in on a day: the birthday whose record is asked for (None when no
+    window is open) and whether the adviser has already confirmed that birthday's record."""
+
+    age: int | None
+    confirmed: bool = False
+
+
+def care_leaver_check_in_for(
+    *, viewer: User, young_person: int, on: dt.date | None = None
+) -> CheckIn:
+    """The young person's birthday check-in on `on` (default today, in Europe/London), by the
+    same rules as `care_leaver_record_draft`. Raises NotVisible outside the viewer's scope.
+    Three queries."""
+    access.require_view(viewer, young_person, Area.CARE_LEAVER)
+    born = (access.young_people_visible_to(viewer, Area.CARE_LEAVER).filter(pk=young_person)
+            .values_list("date_of_birth", flat=True).first())
+    if born is None:
+        return CheckIn(age=None)
+    age = check_in_age(date_of_birth=born, today=on or timezone.localdate())
+    if age is None:
+        return CheckIn(age=None)
+    status = (CareLeaverRecord.objects.filter(young_person_id=young_person, age=age)
+              .values_list("status", flat=True).first())
+    return CheckIn(age=age, confirmed=record_confirmed(status))

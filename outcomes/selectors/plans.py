@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 
 from outcomes import access
 from outcomes.access import Area
@@ -16,7 +16,9 @@ from outcomes.models import (
     PlanHeading,
     PlanSection,
     PlanStatus,
+    Role,
     User,
+    YoungPersonView,
 )
 
 HEADING_ORDER = {heading: index for index, heading in enumerate(PlanHeading.values)}
@@ -57,6 +59,21 @@ def plan_summary_for(*, viewer: User, young_person: int) -> PlanSummary | None:
     return PlanSummary(number=plan.number, agreed_on=plan.agreed_on, headings=tuple(headings))
 
 
+def _for_staff(viewer: User, for_staff: bool) -> bool:
+    """Whether the staff reading applies: asked for, and the viewer is not a young person (who
+    always reads their own goals as they stand on the agreed plan)."""
+    return for_staff and getattr(viewer, "role", None) != Role.YOUNG_PERSON
+
+
+def _staff_plan(young_person: int) -> PathwayPlan | None:
+    """The plan staff work on: the current (agreed) one, or the latest draft while none is
+    agreed yet."""
+    return (PathwayPlan.objects.filter(young_person_id=young_person,
+                                       status__in=(PlanStatus.AGREED, PlanStatus.DRAFT))
+            .order_by(Case(When(status=PlanStatus.AGREED, then=0), default=1), "-number")
+            .only("pk").first())
+
+
 def _current_goals(viewer: User, young_person: int | None = None):
     """Goals still wanted on the current (agreed) plans the viewer may see, with their section."""
     goals = Goal.objects.filter(
@@ -68,19 +85,46 @@ def _current_goals(viewer: User, young_person: int | None = None):
     return goals
 
 
-def goals_for(*, viewer: User, young_person: int) -> list[Goal]:
+def _in_heading_order(goals: list[Goal]) -> list[Goal]:
+    return sorted(goals, key=lambda goal: (HEADING_ORDER.get(goal.section.heading, 99), goal.pk))
+
+
+def goals_for(*, viewer: User, young_person: int, for_staff: bool = False) -> list[Goal]:
     """The young person's goals on their current plan, not the dropped ones, in the statutory
     order of their headings (each with its section). Raises NotVisible outside the viewer's
-    scope. Two queries."""
+    scope. Two queries.
+
+    `for_staff` (ignored for a young person): the plan staff work on, the agreed one or the
+    latest draft while none is agreed, with its dropped goals too, in the same order. Three
+    queries."""
     access.require_view(viewer, young_person, Area.PLANS)
-    goals = list(_current_goals(viewer, young_person).order_by("id"))
-    return sorted(goals, key=lambda goal: HEADING_ORDER.get(goal.section.heading, 99))
+    if not _for_staff(viewer, for_staff):
+        return _in_heading_order(list(_current_goals(viewer, young_person)))
+    plan = _staff_plan(young_person)
+    if plan is None:
+        return []
+    return _in_heading_order(list(Goal.objects.filter(
+        section__plan=plan,
+        section__plan__young_person__in=access.young_people_visible_to(viewer, Area.PLANS),
+    ).select_related("section")))
 
 
-def goal_for(*, viewer: User, goal_id: int) -> Goal:
+def goal_for(*, viewer: User, goal_id: int, for_staff: bool = False) -> Goal:
     """One goal still wanted on a current plan the viewer may see, with its section and plan.
-    Raises NotVisible for any other id, whether or not it exists. One query."""
-    goal = _current_goals(viewer).select_related("section__plan").filter(pk=goal_id).first()
+    Raises NotVisible for any other id, whether or not it exists. One query.
+
+    `for_staff` (ignored for a young person): any goal, dropped too, on the plan staff work on
+    (as `goals_for`). Two queries."""
+    if not _for_staff(viewer, for_staff):
+        goal = _current_goals(viewer).select_related("section__plan").filter(pk=goal_id).first()
+    else:
+        goal = Goal.objects.filter(
+            pk=goal_id, section__plan__status__in=(PlanStatus.AGREED, PlanStatus.DRAFT),
+            section__plan__young_person__in=access.young_people_visible_to(viewer, Area.PLANS),
+        ).select_related("section__plan").first()
+        if goal is not None:
+            plan = _staff_plan(goal.section.plan.young_person_id)
+            goal = goal if plan is not None and plan.pk == goal.section.plan_id else None
     if goal is None:
         raise access.NotVisible
     return goal
@@ -106,3 +150,13 @@ def plan_section_for(*, viewer: User, section_id: int) -> PlanSection:
     if section is None:
         raise access.NotVisible
     return section
+
+
+def latest_views_for(*, viewer: User, young_person: int, limit: int) -> list[YoungPersonView]:
+    """The young person's latest views in their own words, newest first, from any of their
+    plans, each with its section. Raises NotVisible outside the viewer's scope. Two queries."""
+    access.require_view(viewer, young_person, Area.PLANS)
+    return list(YoungPersonView.objects.filter(
+        section__plan__young_person_id=young_person,
+        section__plan__young_person__in=access.young_people_visible_to(viewer, Area.PLANS),
+    ).select_related("section").order_by("-expressed_on", "-pk")[:limit])

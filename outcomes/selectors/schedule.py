@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from outcomes import access
@@ -201,3 +201,16 @@ def due_this_week_for(
     ).filter(Q(due_on__lte=day + dt.timedelta(days=(policy or current_policy()).due_soon_days))
              | Q(needs_data=True))
     return _entries(mine, on=day, policy=policy)
+
+
+def schedule_entries_for(*, viewer: User, young_person: int, limit: int) -> list[ScheduleEntry]:
+    """The young person's first `limit` open statutory items, those waiting for a date first,
+    then by due date. For staff who see the whole schedule only: raises NotVisible for anyone
+    else, and outside the viewer's scope. Two queries."""
+    if not access.sees_whole_schedule(viewer):
+        raise access.NotVisible
+    access.require_view(viewer, young_person, access.Area.SCHEDULE)
+    visible = access.young_people_visible_to(viewer, access.Area.SCHEDULE)
+    return list(ScheduleEntry.objects.filter(young_person_id=young_person,
+                                             young_person__in=visible.values("pk"))
+                .order_by(F("due_on").asc(nulls_first=True), "key")[:limit])

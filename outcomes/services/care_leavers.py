@@ -12,25 +12,13 @@ from django.utils import timezone
 from outcomes import access, codes
 from outcomes.access import Area
 from outcomes.models import CareLeaverRecord, Channel, RecordStatus, Role, User, YoungPerson
-from outcomes.rules.dates import add_months, birthday
-from outcomes.rules.schedule import CARE_LEAVER_RECORD_AGES
+from outcomes.rules.schedule import check_in_age, record_confirmed
 
 from ._save import validated_save
 
 ALREADY_CONFIRMED = "Your adviser has already confirmed the record for this birthday."
 NOT_DUE = "There is no birthday record to give now."
 ONLY_THEMSELVES = "Only the young person gives their own answers here."
-
-
-def check_in_age(*, date_of_birth: dt.date, today: dt.date) -> int | None:
-    """The birthday (17 to 21) a record is asked for on `today`: the latest whose window has
-    opened (a month before the birthday, as the schedule has it), until the window at 22 opens.
-    None before the window at 17 and from a month before the 22nd birthday."""
-    opened = [age for age in CARE_LEAVER_RECORD_AGES
-              if today >= add_months(birthday(date_of_birth, age), -1)]
-    if not opened or today >= add_months(birthday(date_of_birth, 22), -1):
-        return None
-    return max(opened)
 
 
 def care_leaver_record_draft(
@@ -53,7 +41,7 @@ def care_leaver_record_draft(
     with transaction.atomic():
         record = (CareLeaverRecord.objects.select_for_update()
                   .filter(young_person=young_person, age=age).first())
-        if record is not None and record.status != RecordStatus.DRAFT:
+        if record_confirmed(None if record is None else record.status):
             raise ValidationError(ALREADY_CONFIRMED)
         record = record or CareLeaverRecord(young_person=young_person, age=age)
         record.recorded_on = day
