@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 # Per chat: at most this many messages in a minute; more are answered once with SLOW_DOWN.
 RATE_LIMIT = 20
 RATE_WINDOW_SECONDS = 60
+PRUNE_ABOVE = 5000  # chats remembered before the quiet ones are forgotten
 
 
 def commands_for(link: TelegramLink | None) -> tuple[tuple[str, str], ...]:
@@ -100,8 +101,13 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await young_person_module().crisis_only(update)
             raise ApplicationHandlerStop
         return
-    recent: deque[float] = context.bot_data.setdefault("recent", {}).setdefault(chat.id, deque())
     now = time.monotonic()
+    by_chat: dict[int, deque[float]] = context.bot_data.setdefault("recent", {})
+    if len(by_chat) > PRUNE_ABOVE:  # forget chats quiet for a minute, so memory stays bounded
+        for quiet in [c for c, times in by_chat.items()
+                      if not times or now - times[-1] > RATE_WINDOW_SECONDS]:
+            del by_chat[quiet]
+    recent = by_chat.setdefault(chat.id, deque())
     while recent and now - recent[0] > RATE_WINDOW_SECONDS:
         recent.popleft()
     recent.append(now)

@@ -40,3 +40,20 @@ def test_crisis_words_past_the_rate_limit_still_get_the_help(running_bot, plan_w
     answer = running_bot.say(CHAT, "I am going to hurt myself")
     assert "116 123" in answer
     assert m.Notification.objects.filter(kind=m.NotificationKind.ALERT).exists()
+
+
+def test_the_rate_limits_memory_forgets_quiet_chats(monkeypatch):
+    import asyncio
+    import collections
+    from types import SimpleNamespace
+
+    from telegram.constants import ChatType
+
+    monkeypatch.setattr(handlers, "PRUNE_ABOVE", 3)
+    now = handlers.time.monotonic()
+    bot_data = {"recent": {chat: collections.deque([now - 120]) for chat in range(5)}}
+    update = SimpleNamespace(
+        effective_chat=SimpleNamespace(id=99, type=ChatType.PRIVATE),
+        effective_user=SimpleNamespace(id=99), message=None, effective_message=None)
+    asyncio.run(handlers.gate(update, SimpleNamespace(bot_data=bot_data)))
+    assert list(bot_data["recent"]) == [99]
