@@ -184,6 +184,16 @@ def require_change(user: User | None, young_person: YoungPerson | int, area: Are
         raise NotVisible
 
 
+# Who oversees a team's work: its overdue items, who has no adviser, each worker's caseload.
+TEAM_OVERSIGHT_ROLES = frozenset({Role.TEAM_MANAGER, Role.ADMINISTRATOR})
+
+
+def oversees_team(user: User | None) -> bool:
+    """Whether the user may see a whole team's work at once (the team dashboard)."""
+    return getattr(user, "role", None) in TEAM_OVERSIGHT_ROLES and bool(
+        getattr(user, "is_active", False))
+
+
 def sees_whole_schedule(user: User | None) -> bool:
     """Whether the user's role is shown every statutory item (the workers' deadlines, data
     problems, what is overdue): staff whose role sees the SCHEDULE area. Not a young person, nor

@@ -5,10 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
-from outcomes.models import Role
-
-# Who sees the team dashboard: it lists a whole team's work.
-MANAGER_ROLES = frozenset({Role.TEAM_MANAGER, Role.ADMINISTRATOR})
+from outcomes import access
 
 
 def service(request: HttpRequest) -> dict:
@@ -16,5 +13,5 @@ def service(request: HttpRequest) -> dict:
     return {
         "council_name": settings.COUNCIL_NAME,
         "service_name": "Waymark",
-        "shows_team": getattr(user, "role", None) in MANAGER_ROLES,
+        "shows_team": access.oversees_team(user),
     }

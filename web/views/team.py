@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from outcomes import access
 from outcomes.models import Channel
 from outcomes.selectors.caseloads import (
     caseload_per_worker_for,
@@ -15,14 +16,13 @@ from outcomes.selectors.caseloads import (
 )
 from outcomes.selectors.schedule import overdue_in_team_for
 from outcomes.services import access_events_record
-from web.context_processors import MANAGER_ROLES
 from web.decorators import staff_page
 
 
 @staff_page
 def team(request: HttpRequest) -> HttpResponse:
     """Each young person named on the page is audited (one insert)."""
-    if request.user.role not in MANAGER_ROLES:
+    if not access.oversees_team(request.user):
         raise PermissionDenied
     overdue = overdue_in_team_for(user=request.user)
     due = due_this_week_in_team_for(user=request.user)
