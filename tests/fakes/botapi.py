@@ -60,7 +60,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -279,35 +279,33 @@ class FakeBotAPI:
                 if call.method == "sendMessage" and call.status == HTTPStatus.OK
                 and (wanted is None or _chat_key(call.params.get("chat_id")) == wanted)]
 
+    def _wait(self, seen: Callable[[], Any], enough: Callable[[Any], bool], timeout: float,
+              expected: str) -> Any:
+        """Block until `enough(seen())`, woken by every change; TimeoutError after `timeout`
+        seconds, saying what was `expected` and what was seen."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                now = seen()
+                if enough(now):
+                    return now
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    found = len(now) if isinstance(now, list) else now
+                    raise TimeoutError(f"expected {expected} within {timeout}s, {found} seen")
+                self._changed.wait(left)
+
     def wait_for_messages(self, chat_id: int | str, count: int,
                           timeout: float = 10) -> list[dict[str, Any]]:
         """Block until `count` messages were delivered to the chat; returns all delivered to it.
         Raises TimeoutError (saying how many came) after `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                messages = self.sent_messages(chat_id)
-                left = deadline - time.monotonic()
-                if len(messages) >= count:
-                    return messages
-                if left <= 0:
-                    raise TimeoutError(f"expected {count} message(s) to chat {chat_id} within "
-                                       f"{timeout}s, {len(messages)} delivered")
-                self._changed.wait(left)
+        return self._wait(lambda: self.sent_messages(chat_id), lambda got: len(got) >= count,
+                          timeout, f"{count} message(s) to chat {chat_id}")
 
     def wait_for_calls(self, method: str, count: int = 1, timeout: float = 10) -> list[Call]:
         """Block until `count` calls to `method` were recorded (any status); returns them."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                calls = self.calls_to(method)
-                left = deadline - time.monotonic()
-                if len(calls) >= count:
-                    return calls
-                if left <= 0:
-                    raise TimeoutError(f"expected {count} call(s) to {method} within "
-                                       f"{timeout}s, {len(calls)} recorded")
-                self._changed.wait(left)
+        return self._wait(lambda: self.calls_to(method), lambda got: len(got) >= count,
+                          timeout, f"{count} call(s) to {method}")
 
     def in_flight(self, method: str | None = None) -> int:
         """How many calls (to `method`, or to any) the server is serving right now: received,
@@ -320,17 +318,8 @@ class FakeBotAPI:
     def wait_for_in_flight(self, method: str, count: int = 1, timeout: float = 10) -> int:
         """Block until at least `count` calls to `method` are being served at once (a held
         answer: the client is waiting for it); returns how many. Raises TimeoutError."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                serving = self.in_flight(method)
-                left = deadline - time.monotonic()
-                if serving >= count:
-                    return serving
-                if left <= 0:
-                    raise TimeoutError(f"expected {count} call(s) to {method} in flight within "
-                                       f"{timeout}s, {serving} seen")
-                self._changed.wait(left)
+        return self._wait(lambda: self.in_flight(method), lambda serving: serving >= count,
+                          timeout, f"{count} call(s) to {method} in flight")
 
     def commands(self, *, scope: dict[str, Any] | None = None,
                  language_code: str = "") -> list[dict[str, str]]:
