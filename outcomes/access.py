@@ -194,6 +194,16 @@ def oversees_team(user: User | None) -> bool:
         getattr(user, "is_active", False))
 
 
+# Who reads the manager reports (attainment gap, placement stability, care leavers, timeliness):
+# the same roles as the team dashboard. Their figures cover only the young people the user may see.
+REPORT_ROLES = TEAM_OVERSIGHT_ROLES
+
+
+def sees_reports(user: User | None) -> bool:
+    """Whether the user may open the manager reports and download their figures."""
+    return getattr(user, "role", None) in REPORT_ROLES and bool(getattr(user, "is_active", False))
+
+
 def sees_whole_schedule(user: User | None) -> bool:
     """Whether the user's role is shown every statutory item (the workers' deadlines, data
     problems, what is overdue): staff whose role sees the SCHEDULE area. Not a young person, nor
