@@ -19,3 +19,9 @@ def areas_visible_to(user: User, young_person: YoungPerson) -> frozenset[Area]:
     row = YoungPerson.objects.filter(pk=young_person.pk).values(**checks).first() or {}
     return frozenset(Area(name.removeprefix("may_see_")) for name, allowed in row.items()
                      if allowed)
+
+
+def areas_changeable_by(user: User, visible: frozenset[Area]) -> frozenset[Area]:
+    """Of the areas `user` may see (from `areas_visible_to`), those their role may change: no
+    further query. The services decide each change again."""
+    return visible & access.CHANGE_AREAS.get(user.role, frozenset())

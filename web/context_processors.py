@@ -14,4 +14,5 @@ def service(request: HttpRequest) -> dict:
         "council_name": settings.COUNCIL_NAME,
         "service_name": "Waymark",
         "shows_team": access.oversees_team(user),
+        "shows_reports": access.sees_reports(user),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.views import auth, caseload, team, young_people
+from web.views import auth, caseload, plans, reports, team, telegram, young_people
 
 app_name = "web"
 
@@ -9,7 +9,21 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("team/", team.team, name="team"),
+    path("reports/", reports.report_index, name="reports"),
+    path("reports/<slug:slug>/", reports.report_detail, name="report"),
+    path("reports/<slug:slug>/children/", reports.report_children, name="report-children"),
     path("young-people/<int:pk>/", young_people.young_person_detail, name="young-person"),
     path("young-people/<int:pk>/chronology/", young_people.young_person_chronology,
          name="chronology"),
+    path("young-people/<int:pk>/plan/edit/", plans.plan_edit, name="plan-edit"),
+    path("young-people/<int:pk>/plan/goals/", plans.plan_goals, name="plan-goals"),
+    path("young-people/<int:pk>/plan/goals/add/<slug:heading>/", plans.goal_add,
+         name="goal-add"),
+    path("young-people/<int:pk>/plan/goals/<int:goal_id>/", plans.goal_edit, name="goal-edit"),
+    path("young-people/<int:pk>/telegram/", telegram.young_person_telegram,
+         name="telegram-young-person"),
+    path("young-people/<int:pk>/telegram/revoke/", telegram.young_person_telegram_revoke,
+         name="telegram-young-person-revoke"),
+    path("telegram/", telegram.my_telegram, name="telegram"),
+    path("telegram/revoke/", telegram.my_telegram_revoke, name="telegram-revoke"),
 ]

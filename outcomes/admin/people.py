@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from outcomes.access import NotVisible
 from outcomes.models import Allocation, Team, User, YoungPerson
+from outcomes.qrcodes import qr_svg
 from outcomes.services import telegram_link_code_create
 
 from .base import AuditedReadsMixin, ChildRecordAdmin, ReadOnlyInline
@@ -70,8 +71,11 @@ class UserAdmin(AuditedReadsMixin, SimpleHistoryAdmin, BaseUserAdmin):
         expires = date_format(timezone.localtime(issued.expires_at), "H:i")
         self.message_user(request, format_html(
             "Telegram link for {}: <a href=\"{}\">{}</a> (code <code>{}</code>). It works "
-            "once, until {}, and is shown only now: hand it over in person.",
-            issued.user, issued.url, issued.url, issued.code, expires), messages.SUCCESS)
+            "once, until {}, and is shown only now: hand it over in person, or let them scan "
+            "the QR code.<br>{}",
+            issued.user, issued.url, issued.url, issued.code, expires,
+            qr_svg(issued.url, title=f"QR code for the Telegram link for {issued.user}")),
+            messages.SUCCESS)
 
 
 class AllocationInline(ReadOnlyInline):

@@ -106,6 +106,16 @@ def _require_may_link(actor: User | None, *, user: User | None = None,
         raise PermissionDenied(NOT_YOURS)
 
 
+def telegram_link_require_may_link(*, actor: User, user: User | None = None,
+                                   young_person: YoungPerson | None = None) -> None:
+    """Check, before offering it, that `actor` may create link codes for (and revoke the link
+    of) `user` or `young_person`: NotVisible outside their scope, PermissionDenied in scope but
+    not theirs to link. The services below check the same again."""
+    if (user is None) == (young_person is None):
+        raise TypeError("Give either user or young_person.")
+    _require_may_link(actor, user=user, young_person=young_person)
+
+
 def _account_of(young_person: YoungPerson, *, actor: User) -> User:
     """The young person's own account, made now (with no password: they sign in through
     Telegram) if they have none yet. Call inside a transaction."""

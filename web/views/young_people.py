@@ -19,7 +19,7 @@ from outcomes.selectors.plan_details import plan_detail_for
 from outcomes.selectors.records import education_for, placements_for
 from outcomes.selectors.schedule import schedule_for
 from outcomes.services import access_event_record
-from web.areas import areas_visible_to
+from web.areas import areas_changeable_by, areas_visible_to
 from web.decorators import staff_page
 
 LATEST_CHRONOLOGY = 50
@@ -61,6 +61,7 @@ def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access_event_record(actor=request.user, young_person_id=person.pk, what="web.young_person",
                         channel=Channel.WEB)
     context = {"person": person, "areas": {area.value for area in areas},
+               "changeable": {area.value for area in areas_changeable_by(request.user, areas)},
                **_summary(request, person, areas)}
     if Area.PLANS in areas:
         context["plan"] = plan_detail_for(viewer=request.user, young_person=person)
