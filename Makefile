@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 help:
 	@echo "make run    set up, load demo data, serve http://127.0.0.1:8000 (web, worker, beat)"
-	@echo "make test   the whole suite on PostgreSQL and Redis (see README)"
+	@echo "make test   the whole suite on PostgreSQL and Redis, browser tests in Chromium (see README)"
 	@echo "make lint   ruff and makemigrations --check"
 	@echo "make bench  the benchmarks, printed as one table"
 
