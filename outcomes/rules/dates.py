@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 import holidays
@@ -21,6 +22,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(month_index, 12)
     month += 1
+    if day.day <= 28:  # every month has a 28th: nothing to clamp (the common case, kept cheap)
+        return dt.date(year, month, day.day)
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -35,15 +38,34 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in bank_holidays(day.year)
 
 
+@lru_cache(maxsize=64)
+def _working_days_in(year: int) -> tuple[int, ...]:
+    """The working days of `year` (`is_working_day`), as ordinals, in order: what the two
+    functions below count along with a binary search instead of a walk from day to day."""
+    first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+    return tuple(o for o in range(first, last + 1) if is_working_day(dt.date.fromordinal(o)))
+
+
 def add_working_days(day: dt.date, n: int) -> dt.date:
     """The `n`th working day after `day` (before it when `n` is negative); `day` itself never counts."""
-    step = ONE_DAY if n >= 0 else -ONE_DAY
-    remaining = abs(n)
-    while remaining:
-        day += step
-        if is_working_day(day):
-            remaining -= 1
-    return day
+    if n == 0:
+        return day
+    year, ordinal = day.year, day.toordinal()
+    days = _working_days_in(year)
+    if n > 0:
+        index = bisect_right(days, ordinal)  # the first working day after `day`
+        while index + n > len(days):  # the nth is in a later year
+            n -= len(days) - index
+            year += 1
+            days, index = _working_days_in(year), 0
+        return dt.date.fromordinal(days[index + n - 1])
+    n, index = -n, bisect_left(days, ordinal)  # `index` working days before `day` this year
+    while n > index:  # the nth before is in an earlier year
+        n -= index
+        year -= 1
+        days = _working_days_in(year)
+        index = len(days)
+    return dt.date.fromordinal(days[index - n])
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
@@ -53,13 +75,9 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     """
     if end < start:
         return -working_days_between(end, start)
-    count = 0
-    day = start
-    while day < end:
-        day += ONE_DAY
-        if is_working_day(day):
-            count += 1
-    return count
+    first, last = start.toordinal(), end.toordinal()
+    return sum(bisect_right(days, last) - bisect_right(days, first)
+               for days in map(_working_days_in, range(start.year, end.year + 1)))
 
 
 def birthday(date_of_birth: dt.date, age: int) -> dt.date:

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from outcomes.codes import CONNECTED_PERSON_PLACEMENTS, SHORT_BREAK_LEGAL_STATUSES
@@ -208,15 +209,27 @@ def state_of(
     return State.DUE if (due_on - today).days <= policy.due_soon_days else State.UPCOMING
 
 
-def schedule(history: History, *, today: dt.date, policy: Policy = DEFAULT_POLICY) -> list[Item]:
+def schedule(history: History, *, today: dt.date, policy: Policy = DEFAULT_POLICY,
+             kinds: Collection[EventKind] | None = None) -> list[Item]:
     """Every statutory event that applies on `today`: per stream the last one done and the next
     one open; NEEDS_DATA first, then by due day and kind. Bad data gives NEEDS_DATA, never an
-    error."""
+    error.
+
+    `kinds`, when given, keeps only the items of those kinds (EventKind.DATA for the NEEDS_DATA
+    items about the records), and works out only the streams that can give them: the same items
+    as the whole schedule filtered, for a caller (a report) that wants a few kinds only."""
     case = _Case.of(history, today=today, policy=policy)
-    items = list(case.problems)
-    for stream in (_cla_reviews, _social_worker_visits, _health, _pep, _pathway,
-                   _personal_adviser, _connected_person_approvals, _care_leaver_records):
-        items.extend(stream(case))
+    if kinds is None:
+        items = list(case.problems)
+        for stream, _ in STREAMS:
+            items.extend(stream(case))
+    else:
+        items = [item for item in case.problems if item.kind in kinds]
+        for stream, gives in STREAMS:
+            if gives.issubset(kinds):
+                items.extend(stream(case))
+            elif not gives.isdisjoint(kinds):
+                items.extend(item for item in stream(case) if item.kind in kinds)
     return sorted(items, key=lambda i: (i.state is not State.NEEDS_DATA, i.due_on or dt.date.min,
                                         KIND_ORDER[i.kind], i.key))
 
@@ -237,8 +250,6 @@ class _Case:
     period: PeriodFact | None  # the period of care open today
     placement: tuple[EpisodeFact, ...]  # the current placement's episodes; () if not known
     problems: tuple[Item, ...]
-    category: CareLeaverCategory
-    eligible_from: dt.date | None  # the first day eligible (CPPCR 2010 reg 40), if ever
 
     @classmethod
     def of(cls, history: History, *, today: dt.date, policy: Policy) -> _Case:
@@ -250,12 +261,25 @@ class _Case:
                 State.NEEDS_DATA, BIRTH_RULE,
                 "Record the date of birth: no due dates can be worked out without it.",
                 Responsible.SOCIAL_WORKER if period else Responsible.PERSONAL_ADVISER))
-        return cls(history, today, policy, period, placement, tuple(problems),
-                   *_care_leaver(history, today))
+        return cls(history, today, policy, period, placement, tuple(problems))
+
+    # Worked out when first asked for (only the care-leaver duties ask), then kept.
+    @cached_property
+    def _leaver(self) -> tuple[CareLeaverCategory, dt.date | None]:
+        return _care_leaver(self.history, self.today)
 
     @property
+    def category(self) -> CareLeaverCategory:
+        return self._leaver[0]
+
+    @property
+    def eligible_from(self) -> dt.date | None:
+        """The first day eligible (CPPCR 2010 reg 40), if ever."""
+        return self._leaver[1]
+
+    @cached_property
     def reviews(self) -> list[dt.date]:
-        """The CLA reviews held in the current period of care."""
+        """The CLA reviews held in the current period of care (worked out once, then kept)."""
         period = self.period
         return self.held(self.history.cla_reviews, since=period.started_on) if period else []
 
@@ -367,9 +391,10 @@ def _close_supervision(case: _Case, episode: EpisodeFact, day: dt.date) -> str:
 def _health(case: _Case) -> list[Item]:
     if case.period is None:
         return []
-    start = case.period.started_on
+    start, today = case.period.started_on, case.today
+    since = add_months(start, -3)  # an assessment up to 3 months before may suffice
     assessments = sorted((on, kind) for kind, on in case.history.health_assessments
-                         if add_months(start, -3) <= on <= case.today)
+                         if since <= on <= today)
     initial = next((on for on, kind in assessments if kind == "initial"), None)
     first = case.item(
         EventKind.INITIAL_HEALTH_ASSESSMENT, f"initial_health_assessment:{start.isoformat()}",
@@ -594,6 +619,21 @@ def _care_leaver_records(case: _Case) -> list[Item]:
         for age, done_on in ((done, recorded.get(done)), (following, None)) if age is not None]
 
 
+# Each stream and the kinds of item it can give, in the order the schedule works them out.
+STREAMS: tuple[tuple[Callable[[_Case], list[Item]], frozenset[EventKind]], ...] = (
+    (_cla_reviews, frozenset({EventKind.CLA_REVIEW})),
+    (_social_worker_visits, frozenset({EventKind.SOCIAL_WORKER_VISIT})),
+    (_health, frozenset({EventKind.INITIAL_HEALTH_ASSESSMENT,
+                         EventKind.REVIEW_HEALTH_ASSESSMENT})),
+    (_pep, frozenset({EventKind.PEP})),
+    (_pathway, frozenset({EventKind.NEEDS_ASSESSMENT, EventKind.PATHWAY_PLAN,
+                          EventKind.PATHWAY_PLAN_REVIEW})),
+    (_personal_adviser, frozenset({EventKind.PA_VISIT, EventKind.PA_CONTACT})),
+    (_connected_person_approvals, frozenset({EventKind.CONNECTED_PERSON_APPROVAL})),
+    (_care_leaver_records, frozenset({EventKind.CARE_LEAVER_RECORD})),
+)
+
+
 # Reading the history.
 def _open_period(periods: Iterable[PeriodFact], today: dt.date) -> PeriodFact | None:
     open_today = [p for p in periods if p.started_on <= today and _open_on(p.ended_on, today)]
@@ -718,6 +758,7 @@ def _nth(n: int) -> str:
     return f"{n}{suffix}"
 
 
+@lru_cache(maxsize=1 << 15)  # every day of some 90 years: strftime is slow, and asked often
 def _d(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 

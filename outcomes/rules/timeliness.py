@@ -47,6 +47,11 @@ KINDS: dict[Indicator, frozenset[EventKind]] = {
                                  EventKind.REVIEW_HEALTH_ASSESSMENT}),
     Indicator.PEP: frozenset({EventKind.PEP}),
 }
+# Every kind of item the indicators read: all the schedule needs to work out for them
+# (`schedule(..., kinds=SCHEDULE_KINDS)`).
+SCHEDULE_KINDS: frozenset[EventKind] = frozenset().union(*KINDS.values())
+_INDICATOR_OF: dict[EventKind, Indicator] = {
+    kind: indicator for indicator, kinds in KINDS.items() for kind in kinds}
 
 
 def applies(indicator: Indicator, *, age: int) -> bool:
@@ -59,14 +64,11 @@ def timeliness(items: Iterable[Item], *, age: int) -> dict[Indicator, Outcome | 
     """How a child looked after on the schedule's day counts for each indicator: MET when no
     item of its kinds is overdue, NOT_MET when one is, UNDETERMINED when the duty applies but the
     schedule has no item for it, None when the duty does not apply."""
-    items = list(items)
-    outcomes: dict[Indicator, Outcome | None] = {}
-    for indicator, kinds in KINDS.items():
-        states = [item.state for item in items if item.kind in kinds]
-        if not applies(indicator, age=age):
-            outcomes[indicator] = None
-        elif not states:
-            outcomes[indicator] = Outcome.UNDETERMINED
-        else:
-            outcomes[indicator] = (Outcome.NOT_MET if State.OVERDUE in states else Outcome.MET)
-    return outcomes
+    found: dict[Indicator, Outcome] = {}  # per indicator with an item: NOT_MET once one is overdue
+    for item in items:
+        indicator = _INDICATOR_OF.get(item.kind)
+        if indicator is not None and found.get(indicator) is not Outcome.NOT_MET:
+            found[indicator] = Outcome.NOT_MET if item.state == State.OVERDUE else Outcome.MET
+    return {indicator: (found.get(indicator, Outcome.UNDETERMINED)
+                        if applies(indicator, age=age) else None)
+            for indicator in KINDS}
