@@ -1,4 +1,8 @@
-"""The bot's one Application: every handler registered here, in the order they are tried."""
+"""The bot's one Application: every handler registered here, in the order they are tried.
+
+Updates from different chats are handled at once, each chat's in the order they came
+(bot/concurrency.py); their database work runs on a bounded pool of threads (bot/db.py).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,15 @@ from django.conf import settings
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import (
     Application,
+    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from . import handlers, staff, texts, young_person
+from . import handlers, keyboards, staff, texts, young_person
+from .concurrency import ChatOrderedProcessor
 
 # New messages in private chats; edits, channel posts and groups are not served.
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -42,10 +48,13 @@ def build_application(*, token: str, base_url: str | None = None) -> Application
     builder = Application.builder().token(token).base_url(base_url)
     if base_url.endswith("/bot"):
         builder = builder.base_file_url(base_url[: -len("/bot")] + "/file/bot")
-    application = builder.post_init(_menu_for_strangers).build()
+    application = (builder.concurrent_updates(ChatOrderedProcessor())
+                   .post_init(_menu_for_strangers).build())
     application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+    application.add_handler(CallbackQueryHandler(handlers.menu,
+                                                 pattern=rf"^{keyboards.MENU_DATA}$"))
     staff.register(application)  # before any handler of free text: a contact's typed answers
     young_person.register(application)  # after staff's typed answers: takes other free text
     application.add_handler(MessageHandler(PRIVATE & filters.TEXT, handlers.other_text))

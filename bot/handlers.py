@@ -3,6 +3,14 @@ words of `texts.py`. Deny by default: every update looks the chat's link up afre
 (`telegram_link_active_for`), and a chat without one is told how to link and nothing else.
 
 Only private chats are served: a linked person's plan is never written into a group.
+
+Updates from different chats are handled at once, each chat's in order (bot/concurrency.py). The
+gate's rate limit is kept in `bot_data` and changed only between awaits, so no two updates change
+it half-way; a chat's own updates come through the gate one at a time, in order.
+
+An answer to a button press replaces the message the button was under (`show`): the chat stays
+short, and Back and Menu move between screens (UX.md §4). An answer to typed words is a new
+message.
 """
 
 from __future__ import annotations
@@ -13,8 +21,9 @@ import traceback
 from collections import deque
 
 from django.conf import settings
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from outcomes.models import Role, TelegramLink
@@ -49,8 +58,24 @@ def commands_for(link: TelegramLink | None) -> tuple[tuple[str, str], ...]:
     return texts.COMMANDS_STAFF
 
 
-async def reply(update: Update, text: str) -> None:
-    await update.effective_message.reply_text(text, do_quote=False)
+async def say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """A new message in the chat."""
+    await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """The answer on the screen the person is looking at: a button press edits the message the
+    button was under; typed words, or a message that can no longer be edited, get a new one."""
+    query = update.callback_query
+    if query is not None and isinstance(query.message, Message):
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+            return
+        except BadRequest as error:
+            if "not modified" in error.message.lower():  # the same screen pressed again
+                return
+            logger.info("A message could not be edited (%s): sending a new one.", error.message)
+    await say(update, text, markup)
 
 
 async def linked(update: Update) -> TelegramLink | None:
@@ -62,10 +87,11 @@ async def young_persons_link(update: Update) -> TelegramLink | None:
     """The link of a young person, or None after telling anyone else what they can do."""
     link = await linked(update)
     if link is None:
-        await reply(update, texts.HOW_TO_LINK)
+        await show(update, texts.HOW_TO_LINK)
         return None
     if link.user.role != Role.YOUNG_PERSON or link.user.young_person_id is None:
-        await reply(update, texts.with_menu(texts.FOR_YOUNG_PEOPLE, commands_for(link)))
+        await show(update, texts.with_menu(texts.FOR_YOUNG_PEOPLE, commands_for(link)),
+                   keyboards.menu_only())
         return None
     return link
 
@@ -113,10 +139,10 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     recent.append(now)
     if len(recent) > RATE_LIMIT:
         if len(recent) == RATE_LIMIT + 1 and update.effective_message is not None:
-            await reply(update, texts.SLOW_DOWN)
+            await say(update, texts.SLOW_DOWN)
         raise ApplicationHandlerStop
     if len(said) > texts.MAX_MESSAGE_LENGTH:
-        await reply(update, texts.TOO_LONG)
+        await say(update, texts.TOO_LONG)
         raise ApplicationHandlerStop
 
 
@@ -130,12 +156,12 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     link = await linked(update)
     if link is None:
-        await reply(update, texts.HOW_TO_LINK)
+        await show(update, texts.HOW_TO_LINK)
     elif link.paused_at is not None:
         await in_db(telegram_link_resume)(link=link)
-        await reply(update, texts.STARTED_AGAIN)
+        await show(update, texts.STARTED_AGAIN)
     else:
-        await reply(update, texts.hello_again(reads.first_name(link), commands_for(link)))
+        await show(update, texts.hello_again(reads.first_name(link), commands_for(link)))
 
 
 async def claim(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
@@ -144,23 +170,23 @@ async def claim(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -
         link = await in_db(telegram_link_claim)(
             code=code, telegram_user_id=update.effective_user.id, chat_id=update.effective_chat.id)
     except LinkCoolingOff:
-        await reply(update, texts.LINK_COOLING_OFF)
+        await show(update, texts.LINK_COOLING_OFF)
         return
     except LinkCodeRefused:
-        await reply(update, texts.LINK_FAILED)
+        await show(update, texts.LINK_FAILED)
         return
     except TelegramAccountTaken:
-        await reply(update, texts.ACCOUNT_TAKEN)
+        await show(update, texts.ACCOUNT_TAKEN)
         return
     link = await linked(update)  # as every other update sees it
     if link is None:
-        await reply(update, texts.LINK_FAILED)
+        await show(update, texts.LINK_FAILED)
         return
     if link.user.role == Role.YOUNG_PERSON:
         worker = await in_db(reads.key_worker)(link=link, what="linked")
-        await reply(update, texts.linked_young_person(reads.first_name(link), worker))
+        await show(update, texts.linked_young_person(reads.first_name(link), worker))
     else:
-        await reply(update, texts.linked_staff(reads.first_name(link), commands_for(link)))
+        await show(update, texts.linked_staff(reads.first_name(link), commands_for(link)))
     await set_menu(update, context, link)
 
 
@@ -168,18 +194,18 @@ async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stop: no more messages to this chat, from now."""
     link = await linked(update)
     if link is None:
-        await reply(update, texts.HOW_TO_LINK)
+        await show(update, texts.HOW_TO_LINK)
     elif link.paused_at is not None:
-        await reply(update, texts.ALREADY_STOPPED)
+        await show(update, texts.ALREADY_STOPPED)
     else:
         await in_db(telegram_link_pause)(link=link)
-        await reply(update, texts.STOPPED)
+        await show(update, texts.STOPPED)
 
 
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help: what the bot does, that nobody watches it all the time, and urgent help."""
     link = await linked(update)
-    await reply(update, texts.help_text(settings.OUT_OF_HOURS_PHONE, linked=link is not None))
+    await show(update, texts.help_text(settings.OUT_OF_HOURS_PHONE, linked=link is not None))
 
 
 # --- A young person's reads -----------------------------------------------------------------------
@@ -191,7 +217,8 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if link is None:
         return
     answer = await in_db(reads.plan)(link=link)
-    await reply(update, texts.plan(answer.summary, answer.next_review, today=answer.today))
+    await show(update, texts.plan(answer.summary, answer.next_review, today=answer.today),
+               keyboards.menu_only())
 
 
 async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -200,9 +227,8 @@ async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if link is None:
         return
     answer = await in_db(reads.review)(link=link)
-    await update.effective_message.reply_text(
-        texts.review(answer.next_review, today=answer.today), do_quote=False,
-        reply_markup=keyboards.tell_adviser())
+    await show(update, texts.review(answer.next_review, today=answer.today),
+               keyboards.tell_adviser())
 
 
 async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -211,7 +237,29 @@ async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if link is None:
         return
     worker = await in_db(reads.key_worker)(link=link, what="contact")
-    await reply(update, texts.contact(worker))
+    await show(update, texts.contact(worker), keyboards.menu_only())
+
+
+# --- The menu -----------------------------------------------------------------------------------
+
+# What a chat may be in the middle of, in chat_data: a typed answer a young person was asked for
+# (a goal's note, their views: bot/young_person.py) or a contact being recorded (bot/staff.py).
+# Leaving for the menu ends either, with nothing saved.
+AWAITING = "young_person.awaiting"
+DRAFT = "s:contact"
+
+
+async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """m (the Menu button), i:menu: what this person can do, as buttons."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    dropped = [key for key in (AWAITING, DRAFT) if context.chat_data.pop(key, None) is not None]
+    link = await linked(update)
+    if link is None:
+        await show(update, texts.HOW_TO_LINK)
+        return
+    opening = f"{texts.NOTHING_SAVED}\n\n{texts.MENU}" if dropped else texts.MENU
+    await show(update, opening, keyboards.menu(link.user.role))
 
 
 # --- Anything else ------------------------------------------------------------------------------
@@ -221,17 +269,17 @@ async def other_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """A command the bot does not know, or words: the menu."""
     link = await linked(update)
     if link is None:
-        await reply(update, texts.HOW_TO_LINK)
+        await show(update, texts.HOW_TO_LINK)
         return
     said = update.message.text or ""
     opening = texts.UNKNOWN_COMMAND if said.startswith("/") else texts.NOT_UNDERSTOOD
-    await reply(update, texts.with_menu(opening, commands_for(link)))
+    await show(update, texts.with_menu(opening, commands_for(link)))
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice notes and the like: text only."""
     link = await linked(update)
-    await reply(update, texts.HOW_TO_LINK if link is None else texts.ONLY_TEXT)
+    await show(update, texts.HOW_TO_LINK if link is None else texts.ONLY_TEXT)
 
 
 async def error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -239,8 +287,8 @@ async def error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
     logger.error("Bot update failed with %s\n%s", type(error).__name__, frames)
-    if isinstance(update, Update) and update.effective_message is not None:
+    if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await reply(update, texts.SOMETHING_WRONG)
+            await say(update, texts.SOMETHING_WRONG)
         except Exception:
             logger.warning("Could not tell the chat that its update failed.")

@@ -11,15 +11,20 @@ again.
 Callback data (prefix "s:", ids only, never names):
 
     s:page:N           the caseload, page N          s:yp:ID    a young person's card
-    s:c:ID             record a contact              s:v:ID     their latest views
-    s:g:ID             their goals                   s:go:GOAL  one goal, with status buttons
+    s:due              what is due this week         s:v:ID     their latest views
+    s:c:ID             record a contact              s:g:ID     their goals
+    s:go:GOAL          one goal, with status buttons
     s:gs:GOAL:VERSION:STATUS                          set a goal's status (optimistic: VERSION)
-    s:cd:today|yesterday   s:cm:METHOD   s:cs:yes|no|unknown   s:cn:skip   s:cx
-                       the steps of recording a contact (date, method, seen alone, note, stop)
+    s:cd:today|yesterday   s:cm:METHOD   s:cs:yes|no|unknown   s:cn:skip   s:cx   s:cb
+                       the steps of recording a contact (date, method, seen alone, note, stop,
+                       back one step)
+
+A button's answer replaces the message the button was under (`handlers.show`); every screen ends
+with Back (to the screen it came from) and Menu.
 
 Recording a contact is a short conversation kept in `chat_data` (one draft per chat, for the
-person who started it, dropped after DRAFT_MINUTES): nothing is written until the last answer,
-and then in one call to the service.
+person who started it, dropped after DRAFT_MINUTES, or when they leave it for another screen):
+nothing is written until the last answer, and then in one call to the service.
 """
 
 from __future__ import annotations
@@ -58,12 +63,12 @@ from outcomes.models import (
 )
 from outcomes.models.reviews import ContactMethod
 from outcomes.selectors.caseloads import caseload_for
-from outcomes.selectors.plans import goal_for, goals_for, latest_views_for
-from outcomes.selectors.schedule import due_this_week_for, schedule_entries_for
+from outcomes.selectors.plans import goal_for, goals_for, latest_views_with_person_for
+from outcomes.selectors.schedule import due_this_week_for, schedule_entries_with_person_for
 from outcomes.services import StaleVersion, access_event_record, access_events_record, goal_update
 from outcomes.services.contacts import pa_contact_record, social_worker_visit_record
 
-from . import handlers, texts
+from . import handlers, keyboards, texts
 from .db import in_db
 
 PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -74,7 +79,7 @@ DUE_LINES = 20
 VIEWS_SHOWN = 5
 NOTE_MAX = 500
 DRAFT_MINUTES = 30
-DRAFT = "s:contact"
+DRAFT = handlers.DRAFT
 
 # Steps of recording a contact.
 ASK_DATE, ASK_METHOD, ASK_SEEN, ASK_NOTE = "date", "method", "seen", "note"
@@ -86,10 +91,12 @@ STATUS_KEYS = {"n": GoalStatus.NOT_STARTED, "s": GoalStatus.STARTED, "d": GoalSt
 SEEN_ALONE = {"yes": True, "no": False, "unknown": None}
 
 BUTTON = re.compile(
-    r"s:(?:(?P<kind>page|yp|c|v|g|go):(?P<id>\d{1,12})"
+    r"s:(?:(?P<kind>page|yp|c|v|g|go):(?P<id>\d{1,12})|(?P<due>due)"
     r"|gs:(?P<goal>\d{1,12}):(?P<version>\d{1,9}):(?P<status>[nsdx])"
     r"|cd:(?P<day>today|yesterday)|cm:(?P<method>[a-z]{1,8})|cs:(?P<seen>yes|no|unknown)"
-    r"|(?P<skip>cn:skip)|(?P<stop>cx))")
+    r"|(?P<skip>cn:skip)|(?P<stop>cx)|(?P<back>cb))")
+# The buttons of a contact being recorded; any other leaves it (the draft is dropped).
+CONTACT_STEPS = ("day", "method", "seen", "skip", "stop", "back")
 TYPED_DATE = re.compile(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*")
 
 
@@ -178,17 +185,18 @@ class Card:
 
 
 def card(*, user: User, young_person_id: int) -> Card | None:
-    """A young person on the worker's caseload: names, child id and their next open items.
-    None for anyone the worker may not see (nothing else is said)."""
-    person = _visible(user, young_person_id, Area.SCHEDULE)
-    if person is None:
-        return None
+    """A young person on the worker's caseload: names, child id and their next open items, with
+    one access check (the selector's). None for anyone the worker may not see (nothing else is
+    said)."""
     try:
-        items = schedule_entries_for(viewer=user, young_person=person.pk, limit=CARD_ITEMS)
+        found = schedule_entries_with_person_for(viewer=user, young_person=young_person_id,
+                                                 limit=CARD_ITEMS)
     except access.NotVisible:
         return None
+    person = found.young_person
     _trace(user, person.pk, "card")
-    return Card(person.pk, _first_name(person), person.child_id, items, timezone.localdate())
+    return Card(person.pk, _first_name(person), person.child_id, found.entries,
+                timezone.localdate())
 
 
 @dataclass(frozen=True)
@@ -199,16 +207,15 @@ class Views:
 
 
 def latest_views(*, user: User, young_person_id: int) -> Views | None:
-    """The young person's latest views in their own words, newest first, from any plan."""
-    person = _visible(user, young_person_id, Area.PLANS)
-    if person is None:
-        return None
+    """The young person's latest views in their own words, newest first, from any plan, with
+    one access check (the selector's). None for anyone the worker may not see."""
     try:
-        views = latest_views_for(viewer=user, young_person=person.pk, limit=VIEWS_SHOWN)
+        found = latest_views_with_person_for(viewer=user, young_person=young_person_id,
+                                             limit=VIEWS_SHOWN)
     except access.NotVisible:
         return None
-    _trace(user, person.pk, "views")
-    return Views(_first_name(person), views, timezone.localdate())
+    _trace(user, found.young_person.pk, "views")
+    return Views(_first_name(found.young_person), found.views, timezone.localdate())
 
 
 @dataclass(frozen=True)
@@ -324,10 +331,12 @@ def _reason(error: Exception) -> str:
 # --- Keyboards ------------------------------------------------------------------------------------
 
 
-def _keyboard(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def _keyboard(*rows: list[tuple[str, str]], back: str | None = None) -> InlineKeyboardMarkup:
+    """Rows of (words, callback data), then Back to `back` (when there is a screen before this
+    one) and Menu."""
+    return keyboards.with_nav(
         [[InlineKeyboardButton(words, callback_data=data) for words, data in row]
-         for row in rows if row])
+         for row in rows if row], back)
 
 
 def _caseload_keyboard(page: CaseloadPage) -> InlineKeyboardMarkup:
@@ -335,7 +344,7 @@ def _caseload_keyboard(page: CaseloadPage) -> InlineKeyboardMarkup:
             for row in page.rows]
     if page.more:
         rows.append([(texts.STAFF_MORE, f"s:page:{page.page + 1}")])
-    return _keyboard(*rows)
+    return _keyboard(*rows, back=f"s:page:{page.page - 1}" if page.page else None)
 
 
 def _card_keyboard(young_person_id: int) -> InlineKeyboardMarkup:
@@ -343,54 +352,53 @@ def _card_keyboard(young_person_id: int) -> InlineKeyboardMarkup:
         [(texts.STAFF_RECORD_CONTACT, f"s:c:{young_person_id}")],
         [(texts.STAFF_LATEST_VIEWS, f"s:v:{young_person_id}"),
          (texts.STAFF_GOALS, f"s:g:{young_person_id}")],
-        [(texts.STAFF_BACK_TO_CASELOAD, "s:page:0")],
+        back="s:page:0",
     )
 
 
 def _back_to(young_person_id: int) -> InlineKeyboardMarkup:
-    return _keyboard([(texts.STAFF_BACK_TO_PERSON, f"s:yp:{young_person_id}")])
+    return _keyboard(back=f"s:yp:{young_person_id}")
 
 
 STOP_ROW = [(texts.STAFF_STOP_CONTACT, "s:cx")]
+STEP_BACK = "s:cb"
 
 
-def _date_keyboard() -> InlineKeyboardMarkup:
+def _date_keyboard(young_person_id: int) -> InlineKeyboardMarkup:
     return _keyboard([(texts.STAFF_TODAY, "s:cd:today"), (texts.STAFF_YESTERDAY, "s:cd:yesterday")],
-                     STOP_ROW)
+                     STOP_ROW, back=f"s:yp:{young_person_id}")
 
 
 def _method_keyboard() -> InlineKeyboardMarkup:
     methods = [(texts.STAFF_CONTACT_METHODS[value], f"s:cm:{value}")
                for value in ContactMethod.values]
-    return _keyboard(methods[:3], methods[3:], STOP_ROW)
+    return _keyboard(methods[:3], methods[3:], STOP_ROW, back=STEP_BACK)
 
 
 def _seen_keyboard() -> InlineKeyboardMarkup:
     return _keyboard([(texts.STAFF_SEEN_ALONE[key], f"s:cs:{key}") for key in SEEN_ALONE],
-                     STOP_ROW)
+                     STOP_ROW, back=STEP_BACK)
 
 
 def _note_keyboard() -> InlineKeyboardMarkup:
-    return _keyboard([(texts.STAFF_SKIP_NOTE, "s:cn:skip")], STOP_ROW)
+    return _keyboard([(texts.STAFF_SKIP_NOTE, "s:cn:skip")], STOP_ROW, back=STEP_BACK)
 
 
 def _goals_keyboard(found: Goals) -> InlineKeyboardMarkup:
     rows = [[(texts.staff_goal_button(g.description), f"s:go:{g.pk}")] for g in found.goals]
-    return _keyboard(*rows, [(texts.STAFF_BACK_TO_PERSON, f"s:yp:{found.young_person_id}")])
+    return _keyboard(*rows, back=f"s:yp:{found.young_person_id}")
 
 
 def _goal_keyboard(found: Goal, young_person_id: int) -> InlineKeyboardMarkup:
     statuses = [(texts.STAFF_GOAL_STATUS[status], f"s:gs:{found.pk}:{found.version}:{key}")
                 for key, status in STATUS_KEYS.items() if status != found.status]
-    return _keyboard(statuses[:2], statuses[2:],
-                     [(texts.STAFF_BACK_TO_GOALS, f"s:g:{young_person_id}")])
+    return _keyboard(statuses[:2], statuses[2:], back=f"s:g:{young_person_id}")
 
 
 # --- Handlers -------------------------------------------------------------------------------------
 
 
-async def say(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-    await update.effective_message.reply_text(text, reply_markup=keyboard, do_quote=False)
+show = handlers.show  # a button's answer replaces its message; typed words get a new one
 
 
 async def caseworkers_link(update: Update) -> TelegramLink | None:
@@ -398,11 +406,11 @@ async def caseworkers_link(update: Update) -> TelegramLink | None:
     do (a stranger: how to link; a young person or other staff: their own menu)."""
     link = await handlers.linked(update)
     if link is None:
-        await say(update, texts.HOW_TO_LINK)
+        await show(update, texts.HOW_TO_LINK)
         return None
     if link.user.role not in CASEWORKERS:
-        await say(update, texts.with_menu(texts.STAFF_ONLY_CASEWORKERS,
-                                          handlers.commands_for(link)))
+        await show(update, texts.with_menu(texts.STAFF_ONLY_CASEWORKERS,
+                                          handlers.commands_for(link)), keyboards.menu_only())
         return None
     return link
 
@@ -418,7 +426,7 @@ async def caseload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def show_caseload(update: Update, link: TelegramLink, page: int) -> None:
     found = await in_db(caseload_page)(user=link.user, page=page)
-    await say(update, texts.staff_caseload(found.rows, page=found.page, today=found.today),
+    await show(update, texts.staff_caseload(found.rows, page=found.page, today=found.today),
               _caseload_keyboard(found))
 
 
@@ -428,9 +436,13 @@ async def due(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if link is None:
         return
     context.chat_data.pop(DRAFT, None)
+    await show_due(update, link)
+
+
+async def show_due(update: Update, link: TelegramLink) -> None:
     lines, today = await in_db(due_this_week)(user=link.user)
     people = list({line.young_person_id: line for line in lines}.values())[:PAGE_SIZE]
-    await say(update, texts.staff_due(lines[:DUE_LINES], more=len(lines) - DUE_LINES, today=today),
+    await show(update, texts.staff_due(lines[:DUE_LINES], more=len(lines) - DUE_LINES, today=today),
               _keyboard(*[[(texts.staff_person_button(p.first_name, p.child_id),
                             f"s:yp:{p.young_person_id}")] for p in people]))
 
@@ -444,33 +456,37 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     pressed = BUTTON.fullmatch(query.data or "")
     if pressed is None:
-        await say(update, texts.STAFF_NOT_FOUND)
+        await show(update, texts.STAFF_NOT_FOUND, _keyboard())
         return
+    if not any(pressed[step] for step in CONTACT_STEPS):
+        context.chat_data.pop(DRAFT, None)  # left for another screen: nothing is saved
     user, kind = link.user, pressed["kind"]
     number = int(pressed["id"]) if pressed["id"] else 0
     if kind == "page":
         await show_caseload(update, link, number)
+    elif pressed["due"]:
+        await show_due(update, link)
     elif kind == "yp":
         await show_card(update, user, number)
     elif kind == "v":
         found = await in_db(latest_views)(user=user, young_person_id=number)
         if found is None:
-            await say(update, texts.STAFF_NOT_FOUND)
+            await show(update, texts.STAFF_NOT_FOUND, _keyboard())
             return
-        await say(update, texts.staff_views(found.first_name, found.views, today=found.today),
+        await show(update, texts.staff_views(found.first_name, found.views, today=found.today),
                   _back_to(number))
     elif kind == "g":
         found = await in_db(goals)(user=user, young_person_id=number)
         if found is None:
-            await say(update, texts.STAFF_NOT_FOUND)
+            await show(update, texts.STAFF_NOT_FOUND, _keyboard())
             return
-        await say(update, texts.staff_goals(found.first_name, found.goals), _goals_keyboard(found))
+        await show(update, texts.staff_goals(found.first_name, found.goals), _goals_keyboard(found))
     elif kind == "go":
         found = await in_db(goal)(user=user, goal_id=number)
         if found is None:
-            await say(update, texts.STAFF_NOT_FOUND)
+            await show(update, texts.STAFF_NOT_FOUND, _keyboard())
             return
-        await say(update, texts.staff_goal(found),
+        await show(update, texts.staff_goal(found),
                   _goal_keyboard(found, found.section.plan.young_person_id))
     elif pressed["goal"]:
         await set_goal_status(update, user, pressed)
@@ -483,9 +499,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def show_card(update: Update, user: User, young_person_id: int) -> None:
     found = await in_db(card)(user=user, young_person_id=young_person_id)
     if found is None:
-        await say(update, texts.STAFF_NOT_FOUND)
+        await show(update, texts.STAFF_NOT_FOUND, _keyboard())
         return
-    await say(update, texts.staff_card(found.first_name, found.child_id, found.items,
+    await show(update, texts.staff_card(found.first_name, found.child_id, found.items,
                                        today=found.today), _card_keyboard(found.id))
 
 
@@ -494,14 +510,15 @@ async def set_goal_status(update: Update, user: User, pressed: re.Match) -> None
         user=user, goal_id=int(pressed["goal"]), version=int(pressed["version"]),
         status=STATUS_KEYS[pressed["status"]])
     if change.goal is None:
-        await say(update, texts.STAFF_NOT_FOUND)
+        await show(update, texts.STAFF_NOT_FOUND, _keyboard())
     elif change.stale:
-        await say(update, texts.STAFF_GOAL_CHANGED + "\n\n" + texts.staff_goal(change.goal),
+        await show(update, texts.STAFF_GOAL_CHANGED + "\n\n" + texts.staff_goal(change.goal),
                   _goal_keyboard(change.goal, change.young_person_id))
     elif change.refused:
-        await say(update, texts.staff_not_saved(change.refused))
+        await show(update, texts.staff_not_saved(change.refused),
+                  _goal_keyboard(change.goal, change.young_person_id))
     else:
-        await say(update, texts.staff_goal_saved(change.goal),
+        await show(update, texts.staff_goal_saved(change.goal),
                   _goal_keyboard(change.goal, change.young_person_id))
 
 
@@ -524,14 +541,14 @@ async def contact_start(update: Update, context: ContextTypes.DEFAULT_TYPE, user
     person = await in_db(contact_person)(user=user, young_person_id=young_person_id)
     if person is None:
         context.chat_data.pop(DRAFT, None)
-        await say(update, texts.STAFF_NOT_FOUND)
+        await show(update, texts.STAFF_NOT_FOUND, _keyboard())
         return
     is_visit = user.role == Role.SOCIAL_WORKER
     context.chat_data[DRAFT] = Draft(user_id=user.pk, young_person_id=person.pk,
                                      first_name=_first_name(person), is_visit=is_visit,
                                      started=time.monotonic())
-    await say(update, texts.staff_ask_date(_first_name(person), is_visit=is_visit),
-              _date_keyboard())
+    await show(update, texts.staff_ask_date(_first_name(person), is_visit=is_visit),
+              _date_keyboard(person.pk))
 
 
 async def contact_step(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User,
@@ -540,12 +557,16 @@ async def contact_step(update: Update, context: ContextTypes.DEFAULT_TYPE, user:
     draft = _draft(context, user)
     if pressed["stop"]:
         context.chat_data.pop(DRAFT, None)
-        await say(update, texts.STAFF_CONTACT_STOPPED)
+        await show(update, texts.STAFF_CONTACT_STOPPED,
+                  _back_to(draft.young_person_id) if draft is not None else _keyboard())
+        return
+    if pressed["back"]:
+        await contact_back(update, context, draft)
         return
     expected = (ASK_DATE if pressed["day"] else ASK_METHOD if pressed["method"]
                 else ASK_SEEN if pressed["seen"] else ASK_NOTE)
     if draft is None or draft.step != expected:
-        await say(update, texts.STAFF_CONTACT_GONE)
+        await show(update, texts.STAFF_CONTACT_GONE, _keyboard())
         return
     if pressed["day"]:
         today = timezone.localdate()
@@ -553,23 +574,49 @@ async def contact_step(update: Update, context: ContextTypes.DEFAULT_TYPE, user:
         await contact_dated(update, context, user, draft, on)
     elif pressed["method"]:
         if pressed["method"] not in ContactMethod.values:
-            await say(update, texts.STAFF_CONTACT_GONE)
+            await show(update, texts.STAFF_CONTACT_GONE, _keyboard())
             return
         draft = replace(draft, method=pressed["method"], step=ASK_NOTE)
         if draft.note is not None:  # asked again: the note is kept
             await contact_finish(update, context, user, draft, draft.note)
             return
         context.chat_data[DRAFT] = draft
-        await say(update, texts.STAFF_ASK_NOTE.format(max=NOTE_MAX), _note_keyboard())
+        await show(update, texts.STAFF_ASK_NOTE.format(max=NOTE_MAX), _note_keyboard())
     elif pressed["seen"]:
         draft = replace(draft, seen_alone=SEEN_ALONE[pressed["seen"]], step=ASK_NOTE)
         if draft.note is not None:
             await contact_finish(update, context, user, draft, draft.note)
             return
         context.chat_data[DRAFT] = draft
-        await say(update, texts.STAFF_ASK_NOTE.format(max=NOTE_MAX), _note_keyboard())
+        await show(update, texts.STAFF_ASK_NOTE.format(max=NOTE_MAX), _note_keyboard())
     else:
         await contact_finish(update, context, user, draft, "")
+
+
+async def contact_back(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                       draft: Draft | None) -> None:
+    """s:cb: the question before this one again, every answer kept (the date's Back is the
+    card's button, which leaves the contact)."""
+    if draft is None or draft.step == ASK_DATE:
+        await show(update, texts.STAFF_CONTACT_GONE, _keyboard())
+        return
+    before = {ASK_NOTE: ASK_SEEN if draft.is_visit else ASK_METHOD}.get(draft.step, ASK_DATE)
+    draft = replace(draft, step=before)
+    context.chat_data[DRAFT] = draft
+    question, keyboard = _question(draft)
+    await show(update, question, keyboard)
+
+
+def _question(draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
+    """What the draft's step asks, and its buttons."""
+    if draft.step == ASK_DATE:
+        return (texts.staff_ask_date(draft.first_name, is_visit=draft.is_visit),
+                _date_keyboard(draft.young_person_id))
+    if draft.step == ASK_METHOD:
+        return texts.STAFF_ASK_METHOD, _method_keyboard()
+    if draft.step == ASK_SEEN:
+        return texts.staff_ask_seen_alone(draft.first_name), _seen_keyboard()
+    return texts.STAFF_ASK_NOTE.format(max=NOTE_MAX), _note_keyboard()
 
 
 async def contact_dated(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User,
@@ -578,10 +625,10 @@ async def contact_dated(update: Update, context: ContextTypes.DEFAULT_TYPE, user
         await contact_finish(update, context, user, replace(draft, on=on), draft.note)
     elif draft.is_visit:
         context.chat_data[DRAFT] = replace(draft, on=on, step=ASK_SEEN)
-        await say(update, texts.staff_ask_seen_alone(draft.first_name), _seen_keyboard())
+        await show(update, texts.staff_ask_seen_alone(draft.first_name), _seen_keyboard())
     else:
         context.chat_data[DRAFT] = replace(draft, on=on, step=ASK_METHOD)
-        await say(update, texts.STAFF_ASK_METHOD, _method_keyboard())
+        await show(update, texts.STAFF_ASK_METHOD, _method_keyboard())
 
 
 async def contact_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -592,24 +639,24 @@ async def contact_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     draft = _draft(context, link.user)
     if draft is None:
-        await say(update, texts.STAFF_CONTACT_GONE)
+        await show(update, texts.STAFF_CONTACT_GONE, _keyboard())
         return
     said = update.message.text.strip()
     if draft.step == ASK_DATE:
         on, problem = parse_date(said, today=timezone.localdate())
         if on is None:
-            await say(update, problem, _date_keyboard())
+            await show(update, problem, _date_keyboard(draft.young_person_id))
             return
         await contact_dated(update, context, link.user, draft, on)
     elif draft.step == ASK_NOTE:
         if len(said) > NOTE_MAX:
-            await say(update, texts.STAFF_NOTE_TOO_LONG.format(max=NOTE_MAX), _note_keyboard())
+            await show(update, texts.STAFF_NOTE_TOO_LONG.format(max=NOTE_MAX), _note_keyboard())
             return
         await contact_finish(update, context, link.user, draft, said)
     elif draft.step == ASK_METHOD:
-        await say(update, texts.STAFF_PRESS_A_BUTTON, _method_keyboard())
+        await show(update, texts.STAFF_PRESS_A_BUTTON, _method_keyboard())
     else:
-        await say(update, texts.STAFF_PRESS_A_BUTTON, _seen_keyboard())
+        await show(update, texts.STAFF_PRESS_A_BUTTON, _seen_keyboard())
 
 
 def parse_date(said: str, *, today: dt.date) -> tuple[dt.date | None, str]:
@@ -636,17 +683,17 @@ async def contact_finish(update: Update, context: ContextTypes.DEFAULT_TYPE, use
         await in_db(contact_save)(user=user, draft=draft, note=note)
     except access.NotVisible:
         context.chat_data.pop(DRAFT, None)
-        await say(update, texts.STAFF_NOT_FOUND)
+        await show(update, texts.STAFF_NOT_FOUND, _keyboard())
         return
     except PermissionDenied as error:
         context.chat_data.pop(DRAFT, None)
-        await say(update, texts.staff_not_saved(_reason(error)))
+        await show(update, texts.staff_not_saved(_reason(error)), _back_to(draft.young_person_id))
         return
     except ValidationError as error:
         await contact_ask_again(update, context, draft, note, error)
         return
     context.chat_data.pop(DRAFT, None)
-    await say(update, texts.staff_contact_saved(draft.first_name, on=draft.on, method=draft.method,
+    await show(update, texts.staff_contact_saved(draft.first_name, on=draft.on, method=draft.method,
                                                 is_visit=draft.is_visit,
                                                 seen_alone=draft.seen_alone,
                                                 today=timezone.localdate()),
@@ -657,21 +704,19 @@ async def contact_ask_again(update: Update, context: ContextTypes.DEFAULT_TYPE, 
                             note: str, error: ValidationError) -> None:
     """The service refused an answer: ask for it again, keeping the others and the note."""
     fields = set(error.message_dict) if hasattr(error, "error_dict") else set()
-    reason = _reason(error)
     if fields & DATE_FIELDS:
-        step, question, keyboard = ASK_DATE, texts.staff_ask_date(
-            draft.first_name, is_visit=draft.is_visit), _date_keyboard()
+        step = ASK_DATE
     elif "method" in fields and not draft.is_visit:
-        step, question, keyboard = ASK_METHOD, texts.STAFF_ASK_METHOD, _method_keyboard()
+        step = ASK_METHOD
     elif "seen_alone" in fields and draft.is_visit:
-        step, question, keyboard = ASK_SEEN, texts.staff_ask_seen_alone(draft.first_name), \
-            _seen_keyboard()
+        step = ASK_SEEN
     else:  # the note, or the contact as a whole: the note is asked again
-        step, question, keyboard = ASK_NOTE, texts.STAFF_ASK_NOTE.format(max=NOTE_MAX), \
-            _note_keyboard()
+        step = ASK_NOTE
     kept = None if step == ASK_NOTE else note
-    context.chat_data[DRAFT] = replace(draft, step=step, note=kept)
-    await say(update, texts.staff_not_saved_yet(reason, question), keyboard)
+    draft = replace(draft, step=step, note=kept)
+    context.chat_data[DRAFT] = draft
+    question, keyboard = _question(draft)
+    await show(update, texts.staff_not_saved_yet(_reason(error), question), keyboard)
 
 
 class _TypedForDraft(MessageHandler):

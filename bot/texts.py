@@ -48,12 +48,33 @@ def day(date: dt.date, *, today: dt.date) -> str:
     return words if date.year == today.year else f"{words} {date.year}"
 
 
+# --- Urgent help: the one list, for /help, crisis words and anywhere else (UX.md §4) ------------
+
+EMERGENCY = "999"
+URGENT_HELP = (
+    f"In danger or badly hurt: call {EMERGENCY}",
+    "Need help fast, or your mental health is bad: call NHS 111",
+    "Want to talk to someone: Samaritans, call 116 123 (free, day or night)",
+    "Rather text? Text SHOUT to 85258 (free, day or night)",
+    "If you are under 19: Childline, call 0800 1111",
+)
+
+
+def urgent_help(out_of_hours_phone: str) -> str:
+    """The urgent help numbers, one to a line, with the council's out-of-hours number when the
+    council has set one (settings.OUT_OF_HOURS_PHONE)."""
+    lines = list(URGENT_HELP)
+    if out_of_hours_phone:
+        lines.append(f"Your council, out of office hours: call {out_of_hours_phone}")
+    return "\n".join(f"- {line}" for line in lines)
+
+
 # --- Linking -------------------------------------------------------------------------------------
 
 HOW_TO_LINK = (
     "Hello! I'm the Waymark bot.\n\n"
     "To use me, ask your adviser for a link. Open the link on this phone and press START.\n\n"
-    "If you are in danger now, call 999."
+    f"If you are in danger now, call {EMERGENCY}."
 )
 LINK_FAILED = "Sorry, that link didn't work. Ask your adviser for a new one."
 LINK_COOLING_OFF = (
@@ -101,9 +122,6 @@ STARTED_AGAIN = "Welcome back! My messages are on again. To stop them, send /sto
 
 
 def help_text(out_of_hours_phone: str, *, linked: bool) -> str:
-    council = (f"Your council, out of office hours: call {out_of_hours_phone}"
-               if out_of_hours_phone else
-               "Your council, out of office hours: ask your adviser for the number")
     about = (
         "I'm the Waymark bot. I can show you your plan and when your next meeting is, "
         "and remind you about meetings. You can tell me how your goals are going, and what "
@@ -117,13 +135,7 @@ def help_text(out_of_hours_phone: str, *, linked: bool) -> str:
         f"{about}\n\n"
         "Nobody watches this chat all the time. Your adviser may not see a message "
         "straight away.\n\n"
-        "If you need help now:\n"
-        "- In danger or badly hurt: call 999\n"
-        "- Need help fast, or your mental health is bad: call NHS 111\n"
-        "- Want to talk to someone: Samaritans, call 116 123 (free, day or night)\n"
-        "- Rather text? Text SHOUT to 85258 (free, day or night)\n"
-        "- If you are under 19: Childline, call 0800 1111\n"
-        f"- {council}"
+        f"If you need help now:\n{urgent_help(out_of_hours_phone)}"
     )
 
 
@@ -228,6 +240,19 @@ def with_menu(text: str, commands: tuple[tuple[str, str], ...]) -> str:
     return f"{text}\n\n{menu(commands)}"
 
 
+# --- Moving around: every screen a button leads to offers Back and Menu --------------------------
+
+BACK = "Back"
+MENU_BUTTON = "Menu"
+MENU = "What would you like to do? Tap one."
+NOTHING_SAVED = "OK, I haven't saved anything."
+# The menu's buttons: a young person's (the actions free text leads to, INTENT_BUTTONS), and an
+# adviser's or social worker's.
+MENU_YOUNG_PERSON = (("plan", "goals"), ("review", "contact"), ("help",))
+STAFF_MENU_CASELOAD = "My young people"
+STAFF_MENU_DUE = "Due this week"
+
+
 # --- Young person: goals, views, help in words ---
 
 # Goals: the statuses a young person can choose, in the order of the buttons.
@@ -306,22 +331,14 @@ def view_ask(heading: str) -> str:
 
 
 def crisis(out_of_hours_phone: str, *, adviser_told: bool) -> str:
-    council = (f"- Your council, out of office hours: call {out_of_hours_phone}\n"
-               if out_of_hours_phone else "")
     told = ("I'm letting your adviser know, so they can get in touch with you. But nobody "
             "watches this chat all the time, so please don't wait for them."
             if adviser_told else
             "Nobody watches this chat all the time, so please talk to someone now.")
     return (
         "It sounds like things are really hard right now. You matter, and help is there.\n\n"
-        f"{told}\n\n"
-        "- In danger or badly hurt: call 999\n"
-        "- Need help fast, or your mental health is bad: call NHS 111\n"
-        "- Want to talk to someone: Samaritans, call 116 123 (free, day or night)\n"
-        "- Rather text? Text SHOUT to 85258 (free, day or night)\n"
-        "- If you are under 19: Childline, call 0800 1111\n"
-        f"{council}"
-    ).rstrip()
+        f"{told}\n\n{urgent_help(out_of_hours_phone)}"
+    )
 
 
 # Words instead of commands: the phrases each action is known by (bot/intents.py matches them,
@@ -412,6 +429,27 @@ CHECKIN_ALREADY = "Your adviser already has your answers for this birthday. Than
 CHECKIN_NOT_READ = "Sorry, I didn't get that answer. Send /checkin to start again."
 
 
+def checkin_prompt(*, first_name: str, age: int, birthday: dt.date, today: dt.date) -> str:
+    """The bot's own message around a birthday from 17 to 21 (sent through the outbox, with the
+    CHECKIN_ACTIVITIES buttons under it)."""
+    hello = f"Hi {first_name}!" if first_name else "Hi!"
+    if birthday > today:
+        when = f"Your {_ordinal(age)} birthday is coming up."
+    elif birthday == today:
+        when = f"Happy {_ordinal(age)} birthday!"
+    else:
+        when = f"You turned {age} not long ago."
+    return (
+        f"{hello} {when} Around each birthday, your adviser checks how you are doing. Two or "
+        "three quick questions, just tap.\n\nWhat are you doing at the moment?"
+    )
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 # --- Staff: caseload, due, contacts ---
 # For advisers and social workers: still short and plain, first names and child ids only (never
 # a surname, an address or a case note in a chat that is not end-to-end encrypted).
@@ -430,9 +468,6 @@ STAFF_MORE = "More"
 STAFF_RECORD_CONTACT = "Record a contact"
 STAFF_LATEST_VIEWS = "Latest views"
 STAFF_GOALS = "Goals"
-STAFF_BACK_TO_CASELOAD = "Back to my caseload"
-STAFF_BACK_TO_PERSON = "Back"
-STAFF_BACK_TO_GOALS = "Back to goals"
 STAFF_TODAY = "Today"
 STAFF_YESTERDAY = "Yesterday"
 STAFF_SKIP_NOTE = "Skip"

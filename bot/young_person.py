@@ -5,7 +5,10 @@ call to the database thread.
 Everything a button carries (a goal's id, a section's id) is checked again through the policy
 when it comes back: a forged id is answered as if it did not exist. A typed answer the bot is
 waiting for (a note on a goal, their views) is remembered per chat for a few minutes only, and
-any command ends the wait.
+any command, Back or Menu ends the wait.
+
+A button's answer replaces the message the button was under (`handlers.show`), with Back and
+Menu under it; an answer to typed words is a new message.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import traceback
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from telegram import BotCommandScopeChat, InlineKeyboardMarkup, Update
+from telegram import BotCommandScopeChat, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -56,7 +59,7 @@ logger = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 # What the chat is waiting for, in chat_data: ("note", Choice) or ("view", section id).
-AWAITING = "young_person.awaiting"
+AWAITING = handlers.AWAITING
 AWAIT_SECONDS = 15 * 60
 GOAL_DATA = re.compile(rf"^{keyboards.GOAL}:(\d{{1,12}}):([nsd]):(\d{{1,9}})(:{keyboards.SKIP_NOTE})?$")
 SECTION_DATA = re.compile(rf"^{keyboards.VIEW}:{keyboards.VIEW_SECTION}:(\d{{1,12}})$")
@@ -64,7 +67,7 @@ _ACTIVITIES = "|".join(code for code, _ in texts.CHECKIN_ACTIVITIES)
 _HOMES = "".join(letter for letter, _ in texts.CHECKIN_HOMES)
 CHECKIN_DATA = re.compile(
     rf"^{keyboards.CHECKIN}:(?:a:({_ACTIVITIES})|h:({_ACTIVITIES}):([{_HOMES}])"
-    rf"|s:({_ACTIVITIES}):([{_HOMES}]):([12]))$")
+    rf"|s:({_ACTIVITIES}):([{_HOMES}]):([12])|(q))$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,6 +173,7 @@ def checkin_due(*, link: TelegramLink) -> str:
                                             on=timezone.localdate())
     except NotVisible:
         return "not_due"
+    _traced(link, "checkin")
     if check_in.age is None:
         return "not_due"
     return "already" if check_in.confirmed else "due"
@@ -191,9 +195,8 @@ def checkin_save(*, link: TelegramLink, activity: str, accommodation: str) -> st
 
 # --- Helpers --------------------------------------------------------------------------------
 
-
-async def say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    await update.effective_message.reply_text(text, do_quote=False, reply_markup=markup)
+show = handlers.show  # a button's answer replaces its message; typed words get a new one
+say = handlers.say  # always a new message
 
 
 def _await(context: ContextTypes.DEFAULT_TYPE, kind: str, value: object) -> None:
@@ -227,8 +230,9 @@ async def goals(update: Update, context: ContextTypes.DEFAULT_TYPE,
     link = await handlers.young_persons_link(update)
     if link is None:
         return
+    context.chat_data.pop(AWAITING, None)  # Back from a goal's note: the note is not wanted
     items = await in_db(goals_read)(link=link)
-    await say(update, texts.goals(items, opening=opening), keyboards.goals(items))
+    await show(update, texts.goals(items, opening=opening), keyboards.goals(items))
 
 
 async def goal_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -238,7 +242,7 @@ async def goal_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     match = GOAL_DATA.match(update.callback_query.data or "")
     if match is None:
-        await say(update, texts.GOAL_NOT_FOUND)
+        await show(update, texts.GOAL_NOT_FOUND, keyboards.my_goals())
         return
     goal_id, code, version, skip = match.groups()
     choice = Choice(int(goal_id), keyboards.STATUS_CODES[code], int(version))
@@ -249,29 +253,32 @@ async def goal_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     try:
         goal = await in_db(goal_read)(link=link, goal_id=choice.goal_id)
     except NotVisible:
-        await say(update, texts.GOAL_NOT_FOUND)
+        await show(update, texts.GOAL_NOT_FOUND, keyboards.my_goals())
         return
     if goal.version != choice.version:
-        await say(update, texts.goal_changed(goal), keyboards.goals([goal]))
+        await show(update, texts.goal_changed(goal),
+                   keyboards.goals([goal], back=keyboards.action("goals")))
         return
     _await(context, "note", choice)
-    await say(update, texts.goal_note_ask(goal, choice.status),
-              keyboards.skip_note(goal, choice.status))
+    await show(update, texts.goal_note_ask(goal, choice.status),
+               keyboards.skip_note(goal, choice.status))
 
 
 async def _save_progress(update: Update, context: ContextTypes.DEFAULT_TYPE, link: TelegramLink,
                          choice: Choice, note: str) -> None:
     saved = await in_db(goal_progress_save)(link=link, choice=choice, note=note)
     if saved.goal is None:
-        await say(update, texts.GOAL_NOT_FOUND)
+        await show(update, texts.GOAL_NOT_FOUND, keyboards.my_goals())
     elif saved.note_refused:  # nothing saved: the note is asked for again, or Skip
         _await(context, "note", choice)
-        await say(update, texts.GOAL_NOTE_NOT_READ, keyboards.skip_note(saved.goal, choice.status))
+        await show(update, texts.GOAL_NOTE_NOT_READ,
+                   keyboards.skip_note(saved.goal, choice.status))
     elif saved.stale:
-        await say(update, texts.goal_changed(saved.goal), keyboards.goals([saved.goal]))
+        await show(update, texts.goal_changed(saved.goal),
+                   keyboards.goals([saved.goal], back=keyboards.action("goals")))
     else:
-        await say(update, texts.GOAL_SAVED_DONE if choice.status == GoalStatus.DONE
-                  else texts.GOAL_SAVED)
+        await show(update, texts.GOAL_SAVED_DONE if choice.status == GoalStatus.DONE
+                   else texts.GOAL_SAVED, keyboards.my_goals())
 
 
 # --- Views for the adviser ------------------------------------------------------------------
@@ -283,14 +290,15 @@ async def view_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if link is None:
         return
     data = update.callback_query.data or ""
+    context.chat_data.pop(AWAITING, None)  # Back from a question: its answer is not wanted
     if data == f"{keyboards.VIEW}:{keyboards.VIEW_ASK}":
         sections = await in_db(sections_read)(link=link)
         if not sections:
-            await say(update, texts.VIEW_NO_PLAN)
+            await show(update, texts.VIEW_NO_PLAN, keyboards.menu_only())
         elif len(sections) == 1:
-            await _ask_for_view(update, context, sections[0])
+            await _ask_for_view(update, context, sections[0], one_section=True)
         else:
-            await say(update, texts.VIEW_WHICH, keyboards.sections(sections))
+            await show(update, texts.VIEW_WHICH, keyboards.sections(sections))
         return
     match = SECTION_DATA.match(data)
     try:
@@ -298,14 +306,15 @@ async def view_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             raise NotVisible
         section = await in_db(section_read)(link=link, section_id=int(match.group(1)))
     except NotVisible:
-        await say(update, texts.VIEW_NOT_FOUND)
+        await show(update, texts.VIEW_NOT_FOUND, keyboards.menu_only())
         return
-    await _ask_for_view(update, context, section)
+    await _ask_for_view(update, context, section, one_section=False)
 
 
-async def _ask_for_view(update: Update, context: ContextTypes.DEFAULT_TYPE, section) -> None:
+async def _ask_for_view(update: Update, context: ContextTypes.DEFAULT_TYPE, section, *,
+                        one_section: bool) -> None:
     _await(context, "view", section.pk)
-    await say(update, texts.view_ask(section.heading))
+    await show(update, texts.view_ask(section.heading), keyboards.view_ask(one_section=one_section))
 
 
 # --- Free text: a typed answer, crisis words, or words for a command ---------------------------
@@ -367,7 +376,8 @@ async def _typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, link
         await say(update, texts.VIEW_NOT_READ)
         return True
     context.chat_data.pop(AWAITING, None)
-    await say(update, texts.VIEW_SAVED if saved == "saved" else texts.VIEW_NOT_FOUND)
+    await say(update, texts.VIEW_SAVED if saved == "saved" else texts.VIEW_NOT_FOUND,
+              keyboards.menu_only())
     return True
 
 
@@ -398,7 +408,8 @@ async def _understood(update: Update, context: ContextTypes.DEFAULT_TYPE, link: 
     elif guess.offers:
         await say(update, texts.DID_YOU_MEAN, keyboards.did_you_mean(guess.offers))
     else:
-        await say(update, texts.with_menu(texts.NOT_SURE, handlers.commands_for(link)))
+        await say(update, texts.with_menu(texts.NOT_SURE, handlers.commands_for(link)),
+                  keyboards.menu_only())
 
 
 async def _act(update: Update, context: ContextTypes.DEFAULT_TYPE, intent: str, *,
@@ -410,15 +421,15 @@ async def _act(update: Update, context: ContextTypes.DEFAULT_TYPE, intent: str, 
 
 
 async def intent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """i:<intent>: the young person chose what they meant."""
-    await update.callback_query.answer()
+    """i:<intent>: what they meant, a button of the menu, or Back to a list: that action, on
+    the screen the button was under. Anything else (i:menu, "Something else"): the menu."""
     intent = (update.callback_query.data or "").removeprefix(f"{keyboards.INTENT}:")
-    if intent in ACTIONS or intent == "goals":
-        await _act(update, context, intent)
+    if intent not in ACTIONS and intent != "goals":
+        await handlers.menu(update, context)
         return
-    link = await handlers.linked(update)
-    await say(update, texts.HOW_TO_LINK if link is None
-              else texts.with_menu(texts.NOT_SURE, handlers.commands_for(link)))
+    await update.callback_query.answer()
+    context.chat_data.pop(AWAITING, None)
+    await _act(update, context, intent)
 
 
 # --- Birthday check-in: two or three taps -------------------------------------------------
@@ -434,28 +445,33 @@ async def checkin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     due = await in_db(checkin_due)(link=link)
     if due != "due":
-        await say(update, CHECKIN_REFUSED[due])
+        await show(update, CHECKIN_REFUSED[due], keyboards.menu_only())
         return
-    await say(update, texts.CHECKIN_ASK_ACTIVITY, keyboards.checkin_activities())
+    await show(update, texts.CHECKIN_ASK_ACTIVITY, keyboards.checkin_activities())
 
 
 async def checkin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """b:a:<ACTIV> -> where they live; b:h:<ACTIV>:<letter> -> is it good for them (or saved,
-    for no fixed home); b:s:<ACTIV>:<letter>:<1|2> -> saved as a draft."""
+    for no fixed home); b:s:<ACTIV>:<letter>:<1|2> -> saved as a draft; b:q (Back from where
+    they live) -> the first question again. Each answer replaces the question it came from."""
+    match = CHECKIN_DATA.match(update.callback_query.data or "")
+    if match is not None and match.group(7):
+        await update.callback_query.answer()
+        await checkin(update, context)
+        return
     link = await _answered(update)
     if link is None:
         return
-    match = CHECKIN_DATA.match(update.callback_query.data or "")
     if match is None:
-        await say(update, texts.CHECKIN_NOT_READ)
+        await show(update, texts.CHECKIN_NOT_READ, keyboards.menu_only())
         return
-    chosen, activity_h, letter_h, activity_s, letter_s, suffix = match.groups()
+    chosen, activity_h, letter_h, activity_s, letter_s, suffix, _ = match.groups()
     if chosen:
-        await say(update, texts.CHECKIN_ASK_HOME, keyboards.checkin_homes(chosen))
+        await show(update, texts.CHECKIN_ASK_HOME, keyboards.checkin_homes(chosen))
         return
     if activity_h and letter_h != texts.NO_FIXED_HOME:
-        await say(update, texts.CHECKIN_ASK_SUITABLE,
-                  keyboards.checkin_suitable(activity_h, letter_h))
+        await show(update, texts.CHECKIN_ASK_SUITABLE,
+                   keyboards.checkin_suitable(activity_h, letter_h))
         return
     if activity_h:
         activity, accommodation = activity_h, f"{texts.NO_FIXED_HOME}2"
@@ -463,10 +479,10 @@ async def checkin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         activity, accommodation = activity_s, f"{letter_s}{suffix}"
     outcome = await in_db(checkin_save)(link=link, activity=activity, accommodation=accommodation)
     if outcome != "saved":
-        await say(update, CHECKIN_REFUSED[outcome])
+        await show(update, CHECKIN_REFUSED[outcome], keyboards.menu_only())
         return
-    await say(update, texts.CHECKIN_SAVED)
-    if accommodation.startswith(texts.NO_FIXED_HOME):
+    await show(update, texts.CHECKIN_SAVED, keyboards.menu_only())
+    if accommodation.startswith(texts.NO_FIXED_HOME):  # a second idea: a message of its own
         await say(update, texts.CHECKIN_NO_HOME)
 
 
@@ -477,9 +493,9 @@ async def unlink(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/unlink: are you sure?"""
     link = await handlers.linked(update)
     if link is None:
-        await handlers.reply(update, texts.HOW_TO_LINK)
+        await show(update, texts.HOW_TO_LINK)
         return
-    await say(update, texts.UNLINK_SURE, keyboards.unlink_sure())
+    await show(update, texts.UNLINK_SURE, keyboards.unlink_sure())
 
 
 async def unlink_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -487,14 +503,14 @@ async def unlink_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await update.callback_query.answer()
     link = await handlers.linked(update)
     if link is None:
-        await say(update, texts.HOW_TO_LINK)
+        await show(update, texts.HOW_TO_LINK)
         return
     if update.callback_query.data != f"{keyboards.UNLINK}:{keyboards.YES}":
-        await say(update, texts.UNLINK_KEPT)
+        await show(update, texts.UNLINK_KEPT, keyboards.menu_only())
         return
     await in_db(telegram_link_unlink)(link=link)
     context.chat_data.pop(AWAITING, None)
-    await say(update, texts.UNLINKED)
+    await show(update, texts.UNLINKED)
     await context.bot.delete_my_commands(scope=BotCommandScopeChat(update.effective_chat.id))
 
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from outcomes import access, codes
 from outcomes.access import Area
-from outcomes.models import CareLeaverRecord, Episode, User, YoungPerson
+from outcomes.models import CareLeaverRecord, Episode, ScheduleEntry, User, YoungPerson
 from outcomes.rules.care_leaver import CareLeaverStatus, CareSpell, care_leaver_status
-from outcomes.rules.schedule import check_in_age, record_confirmed
+from outcomes.rules.dates import birthday
+from outcomes.rules.schedule import EventKind, check_in_age, record_confirmed
 
 # ACTIV codes for education or training (REFERENCE.md §3.10): higher and other education and
 # apprenticeships. F5/P5 mix training with employment, so they do not extend support alone.
@@ -87,3 +88,46 @@ def care_leaver_check_in_for(
     status = (CareLeaverRecord.objects.filter(young_person_id=young_person, age=age)
               .values_list("status", flat=True).first())
     return CheckIn(age=age, confirmed=record_confirmed(status))
+
+
+@dataclass(frozen=True)
+class CheckInDue:
+    """A care leaver the bot asks, on a day, for their birthday check-in."""
+
+    young_person: YoungPerson
+    account: User  # their own account, linked to Telegram
+    age: int  # the birthday asked about
+    birthday: dt.date
+
+
+def _record_key(age: int) -> str:
+    # The schedule's key for the birthday record at `age` (outcomes.rules.schedule).
+    return f"{EventKind.CARE_LEAVER_RECORD}:{age}"
+
+
+def care_leaver_check_ins_due(*, on: dt.date | None = None) -> list[CheckInDue]:
+    """The care leavers to ask for their birthday check-in on `on` (default today, in
+    Europe/London): whose schedule holds the record of the birthday whose window is open (from a
+    month before it: `check_in_age`) and not yet due (the window closes when the record falls
+    due after the birthday), with no record for that birthday yet (neither their own answers
+    nor their adviser's), and whose own account is on and linked to Telegram, not paused with
+    /stop. For the outbox, not for a person: no access check, as for the reminders. Two
+    queries, however many."""
+    day = on or timezone.localdate()
+    entries = list(ScheduleEntry.objects.filter(
+        kind=EventKind.CARE_LEAVER_RECORD, due_on__gte=day,
+        young_person__date_of_birth__isnull=False,
+        young_person__user__is_active=True,
+        young_person__user__telegram_links__active=True,
+        young_person__user__telegram_links__paused_at__isnull=True,
+    ).select_related("young_person__user").order_by("young_person_id", "key"))
+    due = {}
+    for entry in entries:
+        person = entry.young_person
+        age = check_in_age(date_of_birth=person.date_of_birth, today=day)
+        if age is not None and entry.key == _record_key(age):
+            due[person.pk] = CheckInDue(person, person.user, age,
+                                        birthday(person.date_of_birth, age))
+    answered = set(CareLeaverRecord.objects.filter(young_person_id__in=due)
+                   .values_list("young_person_id", "age"))
+    return [check_in for pk, check_in in due.items() if (pk, check_in.age) not in answered]

@@ -18,6 +18,7 @@ from outcomes.models import (
     PlanStatus,
     Role,
     User,
+    YoungPerson,
     YoungPersonView,
 )
 
@@ -152,11 +153,30 @@ def plan_section_for(*, viewer: User, section_id: int) -> PlanSection:
     return section
 
 
+@dataclass(frozen=True)
+class PersonViews:
+    """A young person (their names and child id) with their latest views."""
+
+    young_person: YoungPerson
+    views: list[YoungPersonView]
+
+
+def latest_views_with_person_for(*, viewer: User, young_person: int,
+                                 limit: int) -> PersonViews:
+    """The young person, as the viewer may see them, and their latest views in their own words,
+    newest first, from any of their plans, each with its section. Raises NotVisible outside the
+    viewer's scope. Two queries: the young person through the policy (the one access check),
+    then the views."""
+    person = access.young_people_visible_to(viewer, Area.PLANS).filter(pk=young_person).first()
+    if person is None:
+        raise access.NotVisible
+    return PersonViews(person, list(
+        YoungPersonView.objects.filter(section__plan__young_person_id=person.pk)
+        .select_related("section").order_by("-expressed_on", "-pk")[:limit]))
+
+
 def latest_views_for(*, viewer: User, young_person: int, limit: int) -> list[YoungPersonView]:
-    """The young person's latest views in their own words, newest first, from any of their
-    plans, each with its section. Raises NotVisible outside the viewer's scope. Two queries."""
-    access.require_view(viewer, young_person, Area.PLANS)
-    return list(YoungPersonView.objects.filter(
-        section__plan__young_person_id=young_person,
-        section__plan__young_person__in=access.young_people_visible_to(viewer, Area.PLANS),
-    ).select_related("section").order_by("-expressed_on", "-pk")[:limit])
+    """The young person's latest views (`latest_views_with_person_for` without the young
+    person). Raises NotVisible outside the viewer's scope. Two queries."""
+    return latest_views_with_person_for(viewer=viewer, young_person=young_person,
+                                        limit=limit).views

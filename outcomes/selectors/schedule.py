@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import F, Lookup, Q
 from django.utils import timezone
 
 from outcomes import access
@@ -38,12 +39,17 @@ from outcomes.models.plans import PlanStatus
 from outcomes.models.reviews import ContactMethod
 from outcomes.rules import schedule as rules
 from outcomes.rules.dates import add_months
-from outcomes.rules.schedule import Item, Policy, State
+from outcomes.rules.schedule import EventKind, Item, Policy, State
 
 from .care_leavers import EDUCATION_OR_TRAINING
 
 # Care leavers are owed support to 25 (REFERENCE.md §1.6); nobody older has a schedule.
 OLDEST_WITH_A_SCHEDULE = 25
+# The kinds of item that read the care-leaver records (needs assessments, pathway plans and their
+# reviews, personal adviser contacts, OC3 records) or the care-leaver category they decide.
+CARE_LEAVER_KINDS = frozenset({
+    EventKind.NEEDS_ASSESSMENT, EventKind.PATHWAY_PLAN, EventKind.PATHWAY_PLAN_REVIEW,
+    EventKind.PA_VISIT, EventKind.PA_CONTACT, EventKind.CARE_LEAVER_RECORD})
 
 
 def current_policy() -> Policy:
@@ -55,11 +61,37 @@ def current_policy() -> Policy:
     )
 
 
+class _AnyOf(Lookup):
+    """`column = ANY(%s)` with the ids as one array parameter: PostgreSQL's IN, without the
+    placeholder per id that Django and psycopg would otherwise build and parse, thousands of
+    them for a report over a whole authority."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*params, self.rhs)
+
+
+def _of(ids: list[int]) -> Q:
+    """The rows of the young people `ids` (their `young_person_id` among them)."""
+    if connection.vendor == "postgresql":
+        return Q(_AnyOf(F("young_person_id"), ids))
+    return Q(young_person_id__in=ids)
+
+
 def histories_for(
-    *, young_people: Iterable[YoungPerson], on: dt.date
+    *, young_people: Iterable[YoungPerson], on: dt.date,
+    kinds: Iterable[EventKind] | None = None,
 ) -> dict[int, rules.History]:
-    """The facts of each young person's history up to `on`, by id, in twelve queries."""
+    """The facts of each young person's history up to `on`, by id, in twelve queries.
+
+    `kinds`, when given, are the only kinds of item the caller will ask the schedule for
+    (`rules.schedule(..., kinds=...)`): without a care-leaver kind among them, the care-leaver
+    records are not read (seven queries) and the histories leave them empty."""
     people = {p.pk: p for p in young_people}
+    leavers = kinds is None or not CARE_LEAVER_KINDS.isdisjoint(kinds)
     ids = list(people)
     grouped: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
 
@@ -67,35 +99,36 @@ def histories_for(
         for pk, *values in rows:
             grouped[name][pk].append(values[0] if len(values) == 1 else tuple(values))
 
-    mine = {"young_person_id__in": ids}
-    collect("periods", PeriodOfCare.objects.filter(**mine, started_on__lte=on).values_list(
+    theirs = _of(ids)
+    collect("periods", PeriodOfCare.objects.filter(theirs, started_on__lte=on).values_list(
         "young_person_id", "started_on", "ended_on"))
-    collect("episodes", Episode.objects.filter(**mine, started_on__lte=on).values_list(
+    collect("episodes", Episode.objects.filter(theirs, started_on__lte=on).values_list(
         "young_person_id", "started_on", "ended_on", "place", "legal_status", "reason_new_episode"))
-    collect("cla", CLAReview.objects.filter(**mine, held_on__lte=on).values_list(
+    collect("cla", CLAReview.objects.filter(theirs, held_on__lte=on).values_list(
         "young_person_id", "held_on"))
-    collect("visits", SocialWorkerVisit.objects.filter(**mine, visited_on__lte=on).values_list(
+    collect("visits", SocialWorkerVisit.objects.filter(theirs, visited_on__lte=on).values_list(
         "young_person_id", "visited_on"))
-    collect("health", HealthAssessment.objects.filter(**mine, held_on__lte=on).values_list(
+    collect("health", HealthAssessment.objects.filter(theirs, held_on__lte=on).values_list(
         "young_person_id", "kind", "held_on"))
-    collect("pep", PEPReview.objects.filter(**mine, held_on__lte=on).values_list(
+    collect("pep", PEPReview.objects.filter(theirs, held_on__lte=on).values_list(
         "young_person_id", "held_on"))
-    collect("needs", NeedsAssessment.objects.filter(**mine, completed_on__lte=on).values_list(
-        "young_person_id", "completed_on"))
-    collect("plans", PathwayPlan.objects.filter(
-        **mine, status__in=[PlanStatus.AGREED, PlanStatus.SUPERSEDED], agreed_on__lte=on
-    ).values_list("young_person_id", "agreed_on"))
-    collect("pp_reviews", PathwayPlanReview.objects.filter(**mine, held_on__lte=on).values_list(
-        "young_person_id", "held_on"))
-    collect("pa", PAContact.objects.filter(**mine, contact_on__lte=on).values_list(
-        "young_person_id", "contact_on", "method"))
     collect("approvals", ConnectedPersonApproval.objects.filter(
-        **mine, approved_on__lte=on
+        theirs, approved_on__lte=on
     ).values_list("young_person_id", "approved_on", "extended_until", "fully_approved_on",
                   "ended_on"))
-    collect("oc3", CareLeaverRecord.objects.filter(**mine, recorded_on__lte=on).order_by(
-        "recorded_on", "pk").values_list("young_person_id", "age", "recorded_on", "in_touch",
-                                         "activity"))
+    if leavers:
+        collect("needs", NeedsAssessment.objects.filter(theirs, completed_on__lte=on)
+                .values_list("young_person_id", "completed_on"))
+        collect("plans", PathwayPlan.objects.filter(
+            theirs, status__in=[PlanStatus.AGREED, PlanStatus.SUPERSEDED], agreed_on__lte=on
+        ).values_list("young_person_id", "agreed_on"))
+        collect("pp_reviews", PathwayPlanReview.objects.filter(theirs, held_on__lte=on)
+                .values_list("young_person_id", "held_on"))
+        collect("pa", PAContact.objects.filter(theirs, contact_on__lte=on).values_list(
+            "young_person_id", "contact_on", "method"))
+        collect("oc3", CareLeaverRecord.objects.filter(theirs, recorded_on__lte=on).order_by(
+            "recorded_on", "pk").values_list("young_person_id", "age", "recorded_on", "in_touch",
+                                             "activity"))
 
     histories = {}
     for pk, person in people.items():
@@ -203,14 +236,33 @@ def due_this_week_for(
     return _entries(mine, on=day, policy=policy)
 
 
-def schedule_entries_for(*, viewer: User, young_person: int, limit: int) -> list[ScheduleEntry]:
-    """The young person's first `limit` open statutory items, those waiting for a date first,
-    then by due date. For staff who see the whole schedule only: raises NotVisible for anyone
-    else, and outside the viewer's scope. Two queries."""
+@dataclass(frozen=True)
+class PersonEntries:
+    """A young person (their names and child id) with their first open statutory items."""
+
+    young_person: YoungPerson
+    entries: list[ScheduleEntry]
+
+
+def schedule_entries_with_person_for(*, viewer: User, young_person: int,
+                                     limit: int) -> PersonEntries:
+    """The young person, as the viewer may see them, and their first `limit` open statutory
+    items, those waiting for a date first, then by due date. For staff who see the whole
+    schedule only: raises NotVisible for anyone else, and outside the viewer's scope. Two
+    queries: the young person through the policy (the one access check), then the items."""
     if not access.sees_whole_schedule(viewer):
         raise access.NotVisible
-    access.require_view(viewer, young_person, access.Area.SCHEDULE)
-    visible = access.young_people_visible_to(viewer, access.Area.SCHEDULE)
-    return list(ScheduleEntry.objects.filter(young_person_id=young_person,
-                                             young_person__in=visible.values("pk"))
-                .order_by(F("due_on").asc(nulls_first=True), "key")[:limit])
+    person = (access.young_people_visible_to(viewer, access.Area.SCHEDULE)
+              .filter(pk=young_person).first())
+    if person is None:
+        raise access.NotVisible
+    return PersonEntries(person, list(
+        ScheduleEntry.objects.filter(young_person_id=person.pk)
+        .order_by(F("due_on").asc(nulls_first=True), "key")[:limit]))
+
+
+def schedule_entries_for(*, viewer: User, young_person: int, limit: int) -> list[ScheduleEntry]:
+    """The young person's first `limit` open statutory items (`schedule_entries_with_person_for`
+    without the young person). Raises NotVisible as it does. Two queries."""
+    return schedule_entries_with_person_for(viewer=viewer, young_person=young_person,
+                                            limit=limit).entries

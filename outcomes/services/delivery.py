@@ -34,6 +34,7 @@ from outcomes.rules.reminders import after_quiet_hours, in_quiet_hours
 
 from . import transports
 from .telegram_links import telegram_link_blocked
+from .telegram_prompts import telegram_prompt_for
 
 log = logging.getLogger(__name__)
 
@@ -156,11 +157,17 @@ def notification_deliver(*, notification_id: int) -> Outcome:
         _finish(row, NotificationStatus.PENDING, attempts=F("attempts") - 1,
                 not_before=timezone.now() + dt.timedelta(seconds=wait))
         return Outcome("retry", retry_in=wait, detail="rate limit")
-    return _send(row, lambda: transports.telegram_send(chat_id=link.chat_id, text=row.body),
-                 link=link)
+    # A message the bot answers (the birthday check-in) carries the bot's buttons; it makes no
+    # sense as an email, so none is written instead when the bot is blocked.
+    prompt = telegram_prompt_for(row.event_kind)
+    buttons = prompt.buttons() if prompt is not None else ()
+    return _send(row, lambda: transports.telegram_send(chat_id=link.chat_id, text=row.body,
+                                                       buttons=buttons),
+                 link=link, email_instead=prompt is None)
 
 
-def _send(row: Notification, send, link: TelegramLink | None = None) -> Outcome:
+def _send(row: Notification, send, link: TelegramLink | None = None, *,
+          email_instead: bool = True) -> Outcome:
     try:
         send()
     except transports.TryLater as error:
@@ -170,7 +177,7 @@ def _send(row: Notification, send, link: TelegramLink | None = None) -> Outcome:
         with transaction.atomic():
             telegram_link_blocked(link_id=link.pk)
             _finish(row, NotificationStatus.FAILED, last_error=f"Blocked: {error}"[:500])
-            follow_up = _email_instead(row, "the bot was blocked")
+            follow_up = _email_instead(row, "the bot was blocked") if email_instead else ()
         return Outcome("failed", detail="blocked", follow_up=follow_up)
     except transports.Undeliverable as error:
         _finish(row, NotificationStatus.FAILED, last_error=str(error)[:500])

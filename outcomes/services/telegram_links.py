@@ -41,6 +41,7 @@ from outcomes.models import (
 )
 
 from ._save import validated_save
+from .telegram_menus import telegram_menu_reset_after_commit
 
 MINIMUM_AGE = 16  # Telegram's terms of service for users in the UK
 MAX_WRONG_CODES = 5
@@ -177,11 +178,15 @@ def _count_wrong_code(chat_id: int) -> None:
 
 def _deactivate(link: TelegramLink, *, reason: str, actor: User | None,
                 now: dt.datetime) -> TelegramLink:
+    """End the link (inside the caller's transaction); once it commits, the chat's own command
+    menu goes too, so it no longer shows the linked person's."""
     link.active = False
     link.deactivated_at = now
     link.deactivated_reason = reason[:200]
     link._change_reason = reason[:100]
-    return validated_save(link, actor=actor)
+    saved = validated_save(link, actor=actor)
+    telegram_menu_reset_after_commit(chat_id=link.chat_id)
+    return saved
 
 
 def _claimed_link(code_hash: str, *, telegram_user_id: int, chat_id: int,

@@ -13,10 +13,11 @@ import asyncio
 import datetime as dt
 import threading
 import warnings
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import send_mail
-from telegram import Bot
+from telegram import Bot, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram import error as tg
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
@@ -75,9 +76,16 @@ class _TelegramClient:
                     raise TryLater(f"Telegram: {error.__class__.__name__}") from error
             return client
 
-    def send(self, chat_id: int, text: str) -> None:
+    def send(self, chat_id: int, text: str,
+             markup: InlineKeyboardMarkup | None = None) -> None:
         with self._lock:
-            self.loop.run_until_complete(self.bot.send_message(chat_id=chat_id, text=text))
+            self.loop.run_until_complete(self.bot.send_message(chat_id=chat_id, text=text,
+                                                               reply_markup=markup))
+
+    def delete_commands(self, chat_id: int) -> None:
+        with self._lock:
+            self.loop.run_until_complete(
+                self.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id)))
 
 
 def _seconds(error: tg.RetryAfter) -> float:
@@ -88,9 +96,24 @@ def _seconds(error: tg.RetryAfter) -> float:
     return retry_after.total_seconds() if isinstance(retry_after, dt.timedelta) else float(retry_after)
 
 
-def telegram_send(*, chat_id: int, text: str) -> None:
+def telegram_send(*, chat_id: int, text: str,
+                  buttons: Sequence[Sequence[tuple[str, str]]] = ()) -> None:
+    """Send `text` to the chat, with rows of inline `buttons` (words, callback data) under it."""
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(words, callback_data=data) for words, data in row]
+         for row in buttons]) if buttons else None
+    _telegram(lambda client: client.send(chat_id, text, markup))
+
+
+def telegram_commands_reset(*, chat_id: int) -> None:
+    """Remove the chat's own command menu (deleteMyCommands, chat scope): Telegram then shows it
+    the menu of every private chat, the one the bot sets for people not linked."""
+    _telegram(lambda client: client.delete_commands(chat_id))
+
+
+def _telegram(call) -> None:
     try:
-        _TelegramClient.get().send(chat_id, text)
+        call(_TelegramClient.get())
     except tg.RetryAfter as error:
         raise TryLater("Telegram asked to slow down (429).",
                        retry_after=_seconds(error)) from error

@@ -1,9 +1,9 @@
 """The real bot over HTTP: `build_application()` polling the local Bot API server (tests/fakes/)
 from an event loop in a background thread, as `manage.py runbot` runs it.
 
-The handlers reach the database through sync_to_async, in a thread of their own, so the tests
-commit what they set up (`django_db(transaction=True)`) and the bot's connection is closed
-before the test database is flushed.
+The handlers reach the database on the bot's pool of threads (bot/db.py), so the tests commit
+what they set up (`django_db(transaction=True)`); the pool's connections are closed when the
+Application shuts down, before the test database is flushed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bot import db
 from bot.app import ALLOWED_UPDATES, build_application
 from outcomes import models as m
 from outcomes.services import telegram_link_code_create
@@ -61,7 +62,8 @@ class RunningBot:
                 await self.application.stop()
             await self.application.shutdown()
         finally:
-            # The handlers' connection, so that the test database can be flushed and dropped.
+            # Any connection opened from the loop's thread-sensitive thread (the pool's close
+            # with the Application), so that the test database can be flushed and dropped.
             await sync_to_async(connections.close_all, thread_sensitive=True)()
 
     def start(self) -> RunningBot:
@@ -92,29 +94,34 @@ class RunningBot:
         [answer] = self.send(chat_id, text, **kwargs)
         return answer
 
-    def in_db_thread(self, func: Callable[[], Any]) -> Any:
-        """Run `func` in the thread the handlers use for the database."""
-        return self._run(sync_to_async(func, thread_sensitive=True)())
+    def settle(self) -> None:
+        """Wait until the bot has handled every update it has fetched so far (after an answer
+        to a later update, the earlier ones of other chats may still be running)."""
+        self._run(self.application.update_queue.join())
 
     @contextlib.contextmanager
     def queries(self) -> Iterator[list[dict]]:
-        """The queries the handlers make inside the block (filled in when it ends)."""
+        """The queries the handlers make inside the block, on every database thread (filled in
+        when it ends). Measure one update at a time."""
         captured: list[dict] = []
-        context = CaptureQueriesContext(connections["default"])
+        watching: dict[int, CaptureQueriesContext] = {}
 
         def begin() -> None:
-            context.connection = connections["default"]  # the handlers' thread's connection
+            context = CaptureQueriesContext(connections["default"])  # this thread's connection
             context.__enter__()
+            watching[threading.get_ident()] = context
 
         def end() -> None:
+            context = watching.pop(threading.get_ident())
             context.__exit__(None, None, None)
             captured.extend(context.captured_queries)
 
-        self.in_db_thread(begin)
+        db.on_each_thread(begin)
         try:
             yield captured
         finally:
-            self.in_db_thread(end)
+            self.settle()
+            db.on_each_thread(end)
 
 
 @pytest.fixture

@@ -47,10 +47,12 @@ def test_buttons_are_numbered_and_a_number_presses_one(running_bot, bot_api):
     jordan = p.young_person
     assert "bot> Your caseload\n" in said
     assert f"[1] Jordan ({jordan.child_id})" in said
-    # 1 pressed Jordan's button: the card, its buttons numbered afresh; 3 pressed "Goals".
-    assert f"bot> Jordan ({jordan.child_id})\n" in said
+    # 1 pressed Jordan's button: the list became the card (an edit), its buttons numbered
+    # afresh, Back and Menu last; 3 pressed "Goals".
+    assert f"bot (edited)> Jordan ({jordan.child_id})\n" in said
     assert f"[1] {texts.STAFF_RECORD_CONTACT}" in said and f"[3] {texts.STAFF_GOALS}" in said
-    assert "bot> Jordan has no goals on a current plan." in said
+    assert f"[4] {texts.BACK}  [5] {texts.MENU_BUTTON}" in said
+    assert "bot (edited)> Jordan has no goals on a current plan." in said
     assert not m.AccessEvent.objects.filter(young_person=p.other_young_person).exists()
 
 

@@ -1,8 +1,9 @@
 """A young person says how their goals are going and tells their adviser what they think, with
 buttons, over HTTP through the local Bot API server; the adviser sees both through the API, with
-channel telegram. A forged goal id, a stale version and an over-long note write nothing. Crisis
-words bring the urgent help numbers at once and an alert to the adviser without the words.
-/unlink asks first."""
+channel telegram. A button press edits the message it was under (editMessageText), and every
+screen offers Back and Menu. A forged goal id, a stale version and an over-long note write
+nothing. Crisis words bring the urgent help numbers at once and an alert to the adviser without
+the words. /unlink asks first."""
 
 from __future__ import annotations
 
@@ -34,20 +35,51 @@ SAVE_BUDGET = 20
 
 def tap(running_bot, bot_api, chat_id: int, data: str, *, expect: int = 1) -> list[str]:
     """Press the inline button carrying `data` under the bot's last message; the texts of the
-    next `expect` messages the bot sends. Every press is answered (answerCallbackQuery)."""
-    before = len(bot_api.sent_messages(chat_id))
+    next `expect` things the bot says (an edit of that message, or a new one). Every press is
+    answered (answerCallbackQuery)."""
+    return [said["text"] for said in press(bot_api, chat_id, data, expect=expect)]
+
+
+def press(bot_api, chat_id: int, data: str, *, expect: int = 1) -> list[dict]:
+    """As `tap`: what the bot says, each with its `reply_markup` and whether it was `edited`."""
+    before = len(bot_api.bot_messages(chat_id))
     answered = len(bot_api.calls_to("answerCallbackQuery"))
     bot_api.inject_callback(chat_id, data)
-    sent = bot_api.wait_for_messages(chat_id, before + expect)
+    said = bot_api.wait_for_bot_messages(chat_id, before + expect)
     bot_api.wait_for_calls("answerCallbackQuery", answered + 1)
-    return [message["text"] for message in sent[before:]]
+    return said[before:]
+
+
+def screen_after(running_bot, bot_api, chat_id: int, data: str) -> str:
+    """Press a button carrying `data`; what the chat's last message says once the bot has
+    handled it (the same screen pressed twice is not edited again, so nothing new is said)."""
+    answered = len(bot_api.calls_to("answerCallbackQuery"))
+    bot_api.inject_callback(chat_id, data)
+    bot_api.wait_for_calls("answerCallbackQuery", answered + 1)
+    running_bot.settle()
+    return bot_api.bot_messages(chat_id)[-1]["text"]
 
 
 def buttons(bot_api, chat_id: int) -> list[list[tuple[str, str]]]:
-    """The inline keyboard under the bot's last message: rows of (words, callback data)."""
-    markup = bot_api.sent_messages(chat_id)[-1].get("reply_markup") or {}
+    """The inline keyboard under what the bot said last (sent or edited): rows of (words,
+    callback data), without the last row of Back and Menu (`nav`)."""
+    rows = all_buttons(bot_api, chat_id)
+    assert rows and rows[-1][-1] == MENU, rows
+    return rows[:-1]
+
+
+def all_buttons(bot_api, chat_id: int) -> list[list[tuple[str, str]]]:
+    markup = bot_api.bot_messages(chat_id)[-1].get("reply_markup") or {}
     return [[(button["text"], button["callback_data"]) for button in row]
             for row in markup.get("inline_keyboard", [])]
+
+
+def nav(bot_api, chat_id: int) -> list[tuple[str, str]]:
+    """The last row under what the bot said last: Back (where there is one) and Menu."""
+    return all_buttons(bot_api, chat_id)[-1]
+
+
+MENU = (texts.MENU_BUTTON, keyboards.MENU_DATA)
 
 
 def as_adviser(world) -> APIClient:
@@ -95,12 +127,18 @@ def test_a_young_person_updates_a_goal_with_buttons_and_a_note(running_bot, bot_
     assert m.AccessEvent.objects.filter(what="bot.goals", channel=m.Channel.TELEGRAM,
                                         actor=p.young_person_user).count() == 1
 
+    list_id = bot_api.bot_messages(CHAT)[-1]["message_id"]
     with running_bot.queries() as queries:
-        [asked] = tap(running_bot, bot_api, CHAT, f"g:{money.pk}:s:1")
+        [asked] = press(bot_api, CHAT, f"g:{money.pk}:s:1")
     assert len(queries) <= TAP_BUDGET, [q["sql"] for q in queries]
-    assert asked == ('"Open a bank account": Started.\n\n'
-                     "Want to add a note for your adviser? Send it now, or tap Skip.")
+    # The list becomes the question: edited in place, not a new message.
+    assert (asked["edited"], asked["message_id"]) == (True, list_id)
+    assert asked["text"] == ('"Open a bank account": Started.\n\n'
+                             "Want to add a note for your adviser? Send it now, or tap Skip.")
     assert buttons(bot_api, CHAT) == [[("Skip", f"g:{money.pk}:s:1:k")]]
+    assert nav(bot_api, CHAT) == [(texts.BACK, "i:goals"), MENU]
+    [edit] = [call for call in bot_api.calls_to("editMessageText") if call.status == 200]
+    assert (edit.params["chat_id"], edit.params["message_id"]) == (CHAT, list_id)
 
     assert running_bot.say(CHAT, "x" * 501) == texts.NOTE_TOO_LONG  # nothing half-saved
     assert not m.GoalProgress.objects.filter(goal=money).exists()
@@ -116,10 +154,12 @@ def test_a_young_person_updates_a_goal_with_buttons_and_a_note(running_bot, bot_
     assert (entry["status"], entry["note"], entry["channel"], entry["actor"]) == (
         "started", "Went to the bank with my ID", "telegram", p.young_person_user.pk)
 
-    # Done, without a note: Skip saves it.
+    # Done, without a note: Skip saves it, on the same message.
     [asked] = tap(running_bot, bot_api, CHAT, f"g:{school.pk}:d:1")
     assert asked.startswith(f'"{school.description}": Done.')
-    assert tap(running_bot, bot_api, CHAT, f"g:{school.pk}:d:1:k") == [texts.GOAL_SAVED_DONE]
+    [saved] = press(bot_api, CHAT, f"g:{school.pk}:d:1:k")
+    assert (saved["text"], saved["edited"]) == (texts.GOAL_SAVED_DONE, True)
+    assert all_buttons(bot_api, CHAT) == [[(texts.INTENT_BUTTONS["goals"], "i:goals")], [MENU]]
     school.refresh_from_db()
     assert (school.status, school.version) == (m.GoalStatus.DONE, 2)
     assert school.progress.get().note == ""
@@ -139,6 +179,53 @@ def test_a_command_ends_the_wait_for_a_note(running_bot, bot_api, plan_world):
     assert not m.GoalProgress.objects.filter(goal=school).exists()
 
 
+def test_back_and_menu_move_between_screens_on_one_message(running_bot, bot_api, plan_world):
+    linked(running_bot, plan_world)
+    _, school, _ = jordans_goals(plan_world)
+    running_bot.say(CHAT, "/goals")
+    assert nav(bot_api, CHAT) == [MENU]  # the list is the first screen: no Back
+
+    # A status, then Back: the list again, and the note is no longer awaited.
+    tap(running_bot, bot_api, CHAT, f"g:{school.pk}:d:1")
+    [back] = press(bot_api, CHAT, "i:goals")
+    assert back["text"].startswith("Your goals") and back["edited"]
+    assert running_bot.say(CHAT, "my goals").startswith("Your goals")  # words, not a note
+
+    # Menu: what they can do, as buttons; Menu pressed mid-question says nothing was saved.
+    tap(running_bot, bot_api, CHAT, f"g:{school.pk}:d:1")
+    [menu] = press(bot_api, CHAT, keyboards.MENU_DATA)
+    assert menu["text"] == f"{texts.NOTHING_SAVED}\n\n{texts.MENU}" and menu["edited"]
+    assert all_buttons(bot_api, CHAT) == [
+        [("See my plan", "i:plan"), ("My goals", "i:goals")],
+        [("My next meeting", "i:review"), ("My adviser", "i:contact")], [("Help", "i:help")]]
+    assert running_bot.say(CHAT, "I'll do it later").startswith(texts.NOT_SURE)  # not a note
+    assert not m.GoalProgress.objects.filter(goal=school).exists()
+
+    # From there, each button edits that one message into its screen, with Back and Menu.
+    before = len(bot_api.bot_messages(CHAT))
+    screen = bot_api.bot_messages(CHAT)[-1]["message_id"]
+    [shown] = press(bot_api, CHAT, keyboards.MENU_DATA)
+    assert shown["text"] == texts.MENU
+    [shown] = press(bot_api, CHAT, "i:plan")
+    assert shown["text"].startswith("Your plan") and nav(bot_api, CHAT) == [MENU]
+    [shown] = press(bot_api, CHAT, keyboards.MENU_DATA)
+    [shown] = press(bot_api, CHAT, "i:review")
+    assert shown["text"].startswith("Your next meeting")
+    [shown] = press(bot_api, CHAT, "v:ask")
+    assert shown["text"] == texts.VIEW_WHICH
+    assert nav(bot_api, CHAT) == [(texts.BACK, "i:review"), MENU]
+    [shown] = press(bot_api, CHAT, "i:review")
+    assert shown["text"].startswith("Your next meeting")
+    # Pressing the same screen again changes nothing and says nothing new.
+    answered = len(bot_api.calls_to("answerCallbackQuery"))
+    bot_api.inject_callback(CHAT, "i:review")
+    bot_api.wait_for_calls("answerCallbackQuery", answered + 1)
+    running_bot.settle()
+    later = bot_api.bot_messages(CHAT)[before:]
+    assert len(later) == 6
+    assert all(said["edited"] and said["message_id"] == screen for said in later)
+
+
 def test_a_stale_goal_is_shown_again_never_overwritten(running_bot, bot_api, plan_world):
     p = plan_world.personas
     linked(running_bot, plan_world)
@@ -154,6 +241,7 @@ def test_a_stale_goal_is_shown_again_never_overwritten(running_bot, bot_api, pla
     assert answer.startswith(f"{texts.GOAL_CHANGED}\n\n1. {school.description}\n"
                              "School, college and training. Now: Started")
     assert buttons(bot_api, CHAT)[0][2] == ("1: Done", f"g:{school.pk}:d:2")
+    assert nav(bot_api, CHAT) == [(texts.BACK, "i:goals"), MENU]
 
     # Changed between the tap and the note: still nothing overwritten.
     tap(running_bot, bot_api, CHAT, f"g:{school.pk}:d:2")
@@ -174,13 +262,13 @@ def test_a_forged_goal_id_is_refused_without_saying_whether_it_exists(running_bo
 
     for data in (f"g:{riley.pk}:d:1", f"g:{riley.pk}:d:1:k", f"g:{missing}:d:1",
                  f"g:{missing}:d:1:k", "g:1:x:1", "g:nonsense"):
-        assert tap(running_bot, bot_api, CHAT, data) == [texts.GOAL_NOT_FOUND], data
+        assert screen_after(running_bot, bot_api, CHAT, data) == texts.GOAL_NOT_FOUND, data
 
     riley.refresh_from_db()
     assert (riley.status, riley.version) == (m.GoalStatus.NOT_STARTED, 1)
     assert not m.GoalProgress.objects.filter(goal=riley).exists()
     assert not m.AccessEvent.objects.filter(young_person=plan_world.personas.other_young_person)
-    assert "Riley" not in "".join(message["text"] for message in bot_api.sent_messages(CHAT))
+    assert "Riley" not in "".join(message["text"] for message in bot_api.bot_messages(CHAT))
 
 
 def test_a_stranger_pressing_a_goal_button_is_told_how_to_link(running_bot, bot_api,
@@ -203,7 +291,11 @@ def test_a_young_person_tells_their_adviser_what_they_think(running_bot, bot_api
 
     [asked] = tap(running_bot, bot_api, CHAT, sections["Where you live"])
     assert asked.startswith("Where you live: what do you think?")
+    assert nav(bot_api, CHAT) == [(texts.BACK, "v:ask"), MENU]
     assert running_bot.say(CHAT, "I want to move closer to college.") == texts.VIEW_SAVED
+    # One message for the whole way there: the /review answer, edited at each tap.
+    assert [said["edited"] for said in bot_api.bot_messages(CHAT)][-4:] == [
+        False, True, True, False]
 
     accommodation = m.PlanSection.objects.get(plan=plan_world.plan,
                                               heading=m.PlanHeading.ACCOMMODATION)
@@ -280,6 +372,7 @@ def test_crisis_words_bring_urgent_help_and_alert_the_adviser(running_bot, bot_a
         assert expected in answer
 
     [row] = m.Notification.objects.filter(kind=m.NotificationKind.ALERT)
+    assert texts.urgent_help("020 7946 0999") in answer  # the one list, as /help has it
     assert (row.recipient, row.channel, row.young_person, row.lead, row.due_on) == (
         p.adviser, m.NotificationChannel.EMAIL, p.young_person, "now", timezone.localdate())
     assert row.event_key.startswith("crisis:")
@@ -312,13 +405,15 @@ def test_crisis_words_from_a_stranger_get_the_numbers_and_write_nothing(running_
 def test_unlink_asks_first(running_bot, bot_api, plan_world):
     linked(running_bot, plan_world)
     assert running_bot.say(CHAT, "/unlink") == texts.UNLINK_SURE
-    assert buttons(bot_api, CHAT) == [[(texts.UNLINK_YES, "u:yes"), (texts.UNLINK_NO, "u:no")]]
+    assert all_buttons(bot_api, CHAT) == [[(texts.UNLINK_YES, "u:yes"),
+                                           (texts.UNLINK_NO, "u:no")]]
     assert tap(running_bot, bot_api, CHAT, "u:no") == [texts.UNLINK_KEPT]
     assert m.TelegramLink.objects.get().active
 
     running_bot.say(CHAT, "/unlink")
     assert tap(running_bot, bot_api, CHAT, f"{keyboards.UNLINK}:{keyboards.YES}") == [
         texts.UNLINKED]
+    assert bot_api.bot_messages(CHAT)[-1]["reply_markup"] is None  # no menu for a stranger
     link = m.TelegramLink.objects.get()
     assert not link.active and link.deactivated_reason == "Unlinked by its owner."
     bot_api.wait_for_calls("deleteMyCommands")

@@ -10,6 +10,8 @@ import pytest
 
 from bot import intents, texts
 
+from .test_goals_and_views import all_buttons, press
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CHAT = 4444
@@ -75,15 +77,13 @@ def test_did_you_mean_offers_buttons_that_do_it(running_bot, bot_api, plan_world
     assert [[(b["text"], b["callback_data"]) for b in row] for row in markup] == [
         [("My next meeting", "i:review")], [(texts.SOMETHING_ELSE, "i:menu")]]
 
-    before = len(bot_api.sent_messages(CHAT))
-    bot_api.inject_callback(CHAT, "i:review")
-    [answer] = bot_api.wait_for_messages(CHAT, before + 1)[before:]
-    assert answer["text"].startswith("Your next meeting")
-    bot_api.wait_for_calls("answerCallbackQuery")
-
-    bot_api.inject_callback(CHAT, "i:menu")
-    [answer] = bot_api.wait_for_messages(CHAT, before + 2)[before + 1:]
-    assert answer["text"].startswith(texts.NOT_SURE) and "/goals" in answer["text"]
+    # Each button answers on the message it was under.
+    [answer] = press(bot_api, CHAT, "i:review")
+    assert answer["text"].startswith("Your next meeting") and answer["edited"]
+    [answer] = press(bot_api, CHAT, "i:menu")  # "Something else": the menu
+    assert answer["text"] == texts.MENU and answer["edited"]
+    assert ("My goals", "i:goals") in [button for row in all_buttons(bot_api, CHAT)
+                                       for button in row]
 
 
 def test_a_stranger_typing_words_is_told_how_to_link(running_bot, plan_world):

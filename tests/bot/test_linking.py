@@ -113,15 +113,19 @@ def test_bad_input_gets_a_polite_answer_or_none(running_bot, bot_api, plan_world
 
     # A group: nothing is said there, not even to a linked person.
     bot_api.inject_message(-9000, "/plan", user_id=chat)
-    assert running_bot.say(chat, "/help")  # handled after the group's update
+    assert running_bot.say(chat, "/help")
+    running_bot.settle()  # chats are handled at once: the group's update too, by now
     assert bot_api.sent_messages(-9000) == []
 
-    # Too fast: after RATE_LIMIT messages in a minute, one "slow down", then silence.
+    # Too fast: after RATE_LIMIT messages in a minute, one "slow down", then silence; another
+    # chat is answered all the same.
     fast = 6600
     for _ in range(handlers.RATE_LIMIT + 3):
         bot_api.inject_message(fast, "/plan")
-    bot_api.inject_message(STRANGER, "/start")  # answered after all of the above
+    bot_api.inject_message(STRANGER, "/start")
     bot_api.wait_for_messages(STRANGER, 1)
+    bot_api.wait_for_messages(fast, handlers.RATE_LIMIT + 1)
+    running_bot.settle()
     said = [message["text"] for message in bot_api.sent_messages(fast)]
     assert said == [texts.HOW_TO_LINK] * handlers.RATE_LIMIT + [texts.SLOW_DOWN]
     assert_says_nothing_about_anyone(bot_api, STRANGER, plan_world)

@@ -1,8 +1,9 @@
 """Advisers and social workers in the bot, end to end over HTTP through the local Bot API server:
 their caseload (theirs only, one query whatever its size), what is due this week, a young
 person's card, recording a contact (seen afterwards through the API), the latest views and the
-goals. A forged young person or goal id in callback data, a young person, a manager and a
-stranger are all refused, with nothing leaked and nothing traced."""
+goals. A button press edits the message it was under (editMessageText), and every screen offers
+Back and Menu. A forged young person or goal id in callback data, a young person, a manager and
+a stranger are all refused, with nothing leaked and nothing traced."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from bot import staff, texts
+from bot import keyboards, staff, texts
 from outcomes import models as m
 from outcomes.services import telegram_link_code_create
 from tests import factories as f
@@ -27,8 +28,10 @@ ADVISER_CHAT = 5151
 CASELOAD_BUDGET = 5
 # /due: the link, the schedule's selector (one query), the traces (an insert and its commit).
 DUE_BUDGET = 5
-# A young person's card: the link, the person, their items, the trace.
-CARD_BUDGET = 5
+# A young person's card: the link, the person through the policy (the one access check), their
+# items, the trace. Their latest views: the same, with the views for the items.
+CARD_BUDGET = 4
+VIEWS_BUDGET = 4
 # Saving a contact: the link, the person, the service (access checks, the write, its history,
 # the schedule refresh: twelve reads of the history and the entries' rewrite).
 SAVE_BUDGET = 40
@@ -38,17 +41,28 @@ SAVE_BUDGET = 40
 
 
 def type_in(bot_api, chat: int, text: str, *, expect: int = 1) -> list[dict[str, Any]]:
-    """Type `text`; the next `expect` messages the bot sends (text and buttons)."""
-    before = len(bot_api.sent_messages(chat))
+    """Type `text`; the next `expect` things the bot says (text and buttons)."""
+    before = len(bot_api.bot_messages(chat))
     bot_api.inject_message(chat, text)
-    return bot_api.wait_for_messages(chat, before + expect)[before:]
+    return bot_api.wait_for_bot_messages(chat, before + expect)[before:]
 
 
 def press(bot_api, chat: int, data: str, *, expect: int = 1) -> list[dict[str, Any]]:
-    """Press a button carrying `data` under the bot's last message."""
-    before = len(bot_api.sent_messages(chat))
+    """Press a button carrying `data` under the bot's last message: the next `expect` things
+    the bot says, each with `edited` (true when the message the button was under was edited)."""
+    before = len(bot_api.bot_messages(chat))
     bot_api.inject_callback(chat, data)
-    return bot_api.wait_for_messages(chat, before + expect)[before:]
+    return bot_api.wait_for_bot_messages(chat, before + expect)[before:]
+
+
+def screen_after(running_bot, bot_api, chat: int, data: str) -> str:
+    """Press a button; what the chat's last message says once the bot has handled it (the same
+    screen pressed again is not edited again)."""
+    answered = len(bot_api.calls_to("answerCallbackQuery"))
+    bot_api.inject_callback(chat, data)
+    bot_api.wait_for_calls("answerCallbackQuery", answered + 1)
+    running_bot.settle()
+    return bot_api.bot_messages(chat)[-1]["text"]
 
 
 def one(messages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -56,9 +70,24 @@ def one(messages: list[dict[str, Any]]) -> dict[str, Any]:
     return message
 
 
+MENU = (texts.MENU_BUTTON, keyboards.MENU_DATA)
+
+
+def rows(message: dict[str, Any]) -> list[list[tuple[str, str]]]:
+    markup = message.get("reply_markup") or {}
+    return [[(b["text"], b["callback_data"]) for b in row]
+            for row in markup.get("inline_keyboard", [])]
+
+
 def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
-    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return [(b["text"], b["callback_data"]) for row in rows for b in row]
+    """The buttons of a screen, without its last row of Back and Menu."""
+    found = rows(message)
+    assert found and found[-1][-1] == MENU, found
+    return [button for row in found[:-1] for button in row]
+
+
+def nav(message: dict[str, Any]) -> list[tuple[str, str]]:
+    return rows(message)[-1]
 
 
 def link_staff(running_bot, chat: int, user: m.User) -> str:
@@ -71,11 +100,11 @@ def traces(what: str, **where) -> list[m.AccessEvent]:
 
 
 def assert_nothing_of(person: m.YoungPerson, bot_api, chat: int) -> None:
-    for message in bot_api.sent_messages(chat):
+    for message in bot_api.bot_messages(chat):
         words = message["text"] + str(message.get("reply_markup", ""))
         assert person.legal_first_name not in words, words
         assert person.child_id not in words, words
-        assert f"s:yp:{person.pk}" not in [data for _, data in buttons(message)], words
+        assert f"s:yp:{person.pk}" not in [data for row in rows(message) for _, data in row], words
 
 
 # --- The world ----------------------------------------------------------------------------------
@@ -142,6 +171,7 @@ def test_an_adviser_lists_their_caseload_and_records_a_contact(running_bot, bot_
         f"Your caseload\n\nJordan ({jordan.child_id}) - next: PA contact: due {due_day}"
         " - 1 overdue\n\nChoose a young person:")
     assert buttons(listed) == [(f"Jordan ({jordan.child_id})", f"s:yp:{jordan.pk}")]
+    assert nav(listed) == [MENU]
     [trace] = traces("caseload")
     assert (trace.actor, trace.young_person, trace.channel) == (p.adviser, jordan,
                                                                 m.Channel.TELEGRAM)
@@ -154,12 +184,18 @@ def test_an_adviser_lists_their_caseload_and_records_a_contact(running_bot, bot_
                                    f"- Pathway plan review: overdue since {overdue_day}\n")
     assert buttons(card) == [(texts.STAFF_RECORD_CONTACT, f"s:c:{jordan.pk}"),
                              (texts.STAFF_LATEST_VIEWS, f"s:v:{jordan.pk}"),
-                             (texts.STAFF_GOALS, f"s:g:{jordan.pk}"),
-                             (texts.STAFF_BACK_TO_CASELOAD, "s:page:0")]
+                             (texts.STAFF_GOALS, f"s:g:{jordan.pk}")]
+    assert nav(card) == [(texts.BACK, "s:page:0"), MENU]
+    # The caseload became the card: the message was edited, not sent again.
+    assert card["edited"] and card["message_id"] == listed["message_id"]
+    [edit] = [c for c in bot_api.calls_to("editMessageText") if c.status == 200]
+    assert (edit.params["chat_id"], edit.params["message_id"]) == (
+        ADVISER_CHAT, listed["message_id"])
     assert len(traces("card", young_person=jordan)) == 1
 
     asked = one(press(bot_api, ADVISER_CHAT, f"s:c:{jordan.pk}"))
     assert asked["text"].startswith("When was your contact with Jordan?")
+    assert nav(asked) == [(texts.BACK, f"s:yp:{jordan.pk}"), MENU]
     # Bad dates are asked again; nothing is saved until the last answer.
     tomorrow = today + dt.timedelta(days=1)
     assert one(type_in(bot_api, ADVISER_CHAT, "31/02/2026"))["text"] == texts.STAFF_DATE_NOT_READ
@@ -170,6 +206,7 @@ def test_an_adviser_lists_their_caseload_and_records_a_contact(running_bot, bot_
     method = one(type_in(bot_api, ADVISER_CHAT, f"{today - dt.timedelta(days=1):%d/%m/%Y}"))
     assert method["text"] == texts.STAFF_ASK_METHOD
     assert ("Phone call", "s:cm:phone") in buttons(method)
+    assert nav(method) == [(texts.BACK, "s:cb"), MENU]
     assert one(type_in(bot_api, ADVISER_CHAT, "phone"))["text"] == texts.STAFF_PRESS_A_BUTTON
     note = one(press(bot_api, ADVISER_CHAT, "s:cm:phone"))
     assert buttons(note)[0] == (texts.STAFF_SKIP_NOTE, "s:cn:skip")
@@ -212,7 +249,13 @@ def test_a_contact_can_be_stopped_and_a_social_worker_records_a_visit(running_bo
     assert press_after
     press(bot_api, ADVISER_CHAT, f"s:c:{jordan.pk}")
     press(bot_api, ADVISER_CHAT, "s:cd:today")
-    assert one(press(bot_api, ADVISER_CHAT, "s:cx"))["text"] == texts.STAFF_CONTACT_STOPPED
+    # Back one step: the date again, the draft kept; then on to the method once more.
+    assert one(press(bot_api, ADVISER_CHAT, "s:cb"))["text"].startswith(
+        "When was your contact with Jordan?")
+    assert one(press(bot_api, ADVISER_CHAT, "s:cd:today"))["text"] == texts.STAFF_ASK_METHOD
+    stopped = one(press(bot_api, ADVISER_CHAT, "s:cx"))
+    assert stopped["text"] == texts.STAFF_CONTACT_STOPPED
+    assert nav(stopped) == [(texts.BACK, f"s:yp:{jordan.pk}"), MENU]
     # After stopping, words are words again: the menu, not a note.
     assert one(type_in(bot_api, ADVISER_CHAT, "hello"))["text"].startswith(texts.NOT_UNDERSTOOD)
     assert not m.PAContact.objects.exists()
@@ -227,6 +270,7 @@ def test_a_contact_can_be_stopped_and_a_social_worker_records_a_visit(running_bo
     assert seen["text"] == "Did you see Jordan alone?"
     assert [data for _, data in buttons(seen)] == ["s:cs:yes", "s:cs:no", "s:cs:unknown",
                                                   "s:cx"]
+    assert nav(seen) == [(texts.BACK, "s:cb"), MENU]
     press(bot_api, chat, "s:cs:yes")
     saved = one(press(bot_api, chat, "s:cn:skip"))
     assert saved["text"] == (f"Saved: your visit to Jordan on {texts.day(today, today=today)}. "
@@ -235,6 +279,31 @@ def test_a_contact_can_be_stopped_and_a_social_worker_records_a_visit(running_bo
     assert (visit.young_person, visit.worker, visit.visited_on, visit.seen_alone, visit.note) == (
         jordan, p.social_worker, today, True, "")
     assert not m.PAContact.objects.exists()
+
+
+def test_the_menu_leaves_a_contact_unsaved_and_leads_to_the_lists(running_bot, bot_api, world):
+    p, jordan = world, world.young_person
+    link_staff(running_bot, ADVISER_CHAT, p.adviser)
+    type_in(bot_api, ADVISER_CHAT, "/caseload")
+    press(bot_api, ADVISER_CHAT, f"s:c:{jordan.pk}")
+    press(bot_api, ADVISER_CHAT, "s:cd:today")
+    menu = one(press(bot_api, ADVISER_CHAT, keyboards.MENU_DATA))
+    assert menu["edited"] and menu["text"] == f"{texts.NOTHING_SAVED}\n\n{texts.MENU}"
+    assert rows(menu) == [[(texts.STAFF_MENU_CASELOAD, "s:page:0"),
+                           (texts.STAFF_MENU_DUE, "s:due")], [("Help", "i:help")]]
+    # The contact is over: a typed date is words again, and its old buttons save nothing.
+    assert one(type_in(bot_api, ADVISER_CHAT, "01/01/2026"))["text"].startswith(
+        texts.NOT_UNDERSTOOD)
+    assert one(press(bot_api, ADVISER_CHAT, "s:cm:phone"))["text"] == texts.STAFF_CONTACT_GONE
+    assert not m.PAContact.objects.exists()
+
+    press(bot_api, ADVISER_CHAT, keyboards.MENU_DATA)
+    due = one(press(bot_api, ADVISER_CHAT, "s:due"))
+    assert due["edited"] and due["text"].startswith("Due this week, overdue first")
+    assert buttons(due) == [(f"Jordan ({jordan.child_id})", f"s:yp:{jordan.pk}")]
+    listed = one(press(bot_api, ADVISER_CHAT, keyboards.MENU_DATA))
+    listed = one(press(bot_api, ADVISER_CHAT, "s:page:0"))
+    assert listed["edited"] and listed["text"].startswith("Your caseload")
 
 
 def test_a_date_the_service_refuses_is_asked_again_keeping_the_other_answers(running_bot,
@@ -379,7 +448,10 @@ def test_an_adviser_reads_the_latest_views_and_updates_a_goal(running_bot, bot_a
     link_staff(running_bot, ADVISER_CHAT, p.adviser)
     type_in(bot_api, ADVISER_CHAT, "/caseload")
 
-    views = one(press(bot_api, ADVISER_CHAT, f"s:v:{jordan.pk}"))
+    with running_bot.queries() as queries:
+        views = one(press(bot_api, ADVISER_CHAT, f"s:v:{jordan.pk}"))
+    assert len(queries) <= VIEWS_BUDGET, [q["sql"] for q in queries]
+    assert views["edited"] and nav(views) == [(texts.BACK, f"s:yp:{jordan.pk}"), MENU]
     assert views["text"] == (
         "Jordan's latest views, in their own words\n\n"
         f"{texts.day(today, today=today)} (School, college and training): I want to do catering"
@@ -390,8 +462,10 @@ def test_an_adviser_reads_the_latest_views_and_updates_a_goal(running_bot, bot_a
     goals = one(press(bot_api, ADVISER_CHAT, f"s:g:{jordan.pk}"))
     assert "- Enrol at college: Not started" in goals["text"]
     assert buttons(goals)[0] == ("Enrol at college", f"s:go:{goal.pk}")
+    assert nav(goals) == [(texts.BACK, f"s:yp:{jordan.pk}"), MENU]
     shown = one(press(bot_api, ADVISER_CHAT, f"s:go:{goal.pk}"))
     assert (texts.STAFF_GOAL_STATUS["started"], f"s:gs:{goal.pk}:1:s") in buttons(shown)
+    assert nav(shown) == [(texts.BACK, f"s:g:{jordan.pk}"), MENU]
 
     saved = one(press(bot_api, ADVISER_CHAT, f"s:gs:{goal.pk}:1:s"))
     assert saved["text"] == "Saved: Enrol at college is now Started."
@@ -422,7 +496,8 @@ def test_forged_ids_in_callback_data_are_refused_with_nothing_leaked(running_bot
     for data in (f"s:yp:{riley.pk}", f"s:c:{riley.pk}", f"s:v:{riley.pk}", f"s:g:{riley.pk}",
                  f"s:go:{rileys_goal.pk}", f"s:gs:{rileys_goal.pk}:1:d", "s:yp:999999999",
                  "s:yp:abc", "s:page:x"):
-        assert one(press(bot_api, ADVISER_CHAT, data))["text"] == texts.STAFF_NOT_FOUND, data
+        assert screen_after(running_bot, bot_api, ADVISER_CHAT, data) == (
+            texts.STAFF_NOT_FOUND), data
     # No contact was begun for Riley: a typed date is not taken.
     assert not one(type_in(bot_api, ADVISER_CHAT, "01/01/2026"))["text"].startswith(
         texts.STAFF_ASK_METHOD)
@@ -442,9 +517,9 @@ def test_young_people_managers_and_strangers_get_no_caseload(running_bot, bot_ap
         answer = running_bot.say(4242, said)
         assert answer.startswith(texts.STAFF_ONLY_CASEWORKERS) and "/plan" in answer
         assert "/caseload" not in answer
-    bot_api.inject_callback(4242, f"s:yp:{jordan.pk}")
-    refused = bot_api.wait_for_messages(4242, len(bot_api.sent_messages(4242)) + 1)[-1]
-    assert refused["text"].startswith(texts.STAFF_ONLY_CASEWORKERS)
+    running_bot.say(4242, "/help")
+    refused = one(press(bot_api, 4242, f"s:yp:{jordan.pk}"))
+    assert refused["text"].startswith(texts.STAFF_ONLY_CASEWORKERS) and refused["edited"]
 
     link_staff(running_bot, 7171, p.manager)
     assert running_bot.say(7171, "/caseload").startswith(texts.STAFF_ONLY_CASEWORKERS)
@@ -453,7 +528,7 @@ def test_young_people_managers_and_strangers_get_no_caseload(running_bot, bot_ap
     assert running_bot.say(8181, "/due") == texts.HOW_TO_LINK
 
     for chat in (4242, 7171, 8181):
-        for message in bot_api.sent_messages(chat):
+        for message in bot_api.bot_messages(chat):
             assert jordan.child_id not in message["text"]
     assert not m.AccessEvent.objects.filter(what__startswith="bot.staff.").exists()
 

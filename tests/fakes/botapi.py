@@ -20,7 +20,8 @@ exceptions (429 with retry_after -> RetryAfter, 403 -> Forbidden, 400 -> BadRequ
 Every call is recorded (`calls`, `sent_messages`) once answered; `in_flight` counts the calls
 being served (`wait_for_in_flight`: a client is waiting on a held answer). Faults come on demand:
 `fail_next` (any status, e.g. 429 with retry_after, 5xx, 403), `block_chat` (the user blocked the
-bot), `delay` (a slow answer, and a client that gives up meanwhile delivers nothing), and with
+bot), `delay` (a slow answer, and a client that gives up meanwhile delivers nothing), `hold` and
+`release` (answers held until the test lets them go: what a client does while it waits), and with
 `enforce_limits=True` Telegram's flood limits (1 message a second to a chat, 30 a second overall).
 
 Not modelled: webhooks are stored and reported but never called, files are not stored, only the
@@ -302,6 +303,13 @@ class FakeBotAPI:
         return self._wait(lambda: self.sent_messages(chat_id), lambda got: len(got) >= count,
                           timeout, f"{count} message(s) to chat {chat_id}")
 
+    def wait_for_bot_messages(self, chat_id: int | str, count: int,
+                              timeout: float = 10) -> list[dict[str, Any]]:
+        """Block until the bot has said `count` things to the chat, messages and edits alike
+        (`bot_messages`); returns all of them. Raises TimeoutError after `timeout` seconds."""
+        return self._wait(lambda: self.bot_messages(chat_id), lambda got: len(got) >= count,
+                          timeout, f"{count} message(s) or edit(s) to chat {chat_id}")
+
     def wait_for_calls(self, method: str, count: int = 1, timeout: float = 10) -> list[Call]:
         """Block until `count` calls to `method` were recorded (any status); returns them."""
         return self._wait(lambda: self.calls_to(method), lambda got: len(got) >= count,
@@ -347,6 +355,9 @@ class FakeBotAPI:
             self._chat_names: dict[int, str] = {}
             self._faults: list[_Fault] = []
             self._delays: dict[str, _Delay] = {}
+            for held in getattr(self, "_holds", {}).values():
+                held.set()  # nothing stays held by a server that starts afresh
+            self._holds: dict[tuple[str, int | str | None], threading.Event] = {}
             self._blocked: set[int | str] = set()
             self._commands: dict[tuple[str, str], list[dict[str, str]]] = {}
             self._webhook: dict[str, Any] = {}
@@ -444,6 +455,34 @@ class FakeBotAPI:
                 self._delays.pop(name, None)
             else:
                 self._delays[name] = _Delay(seconds, times)
+
+    def hold(self, method: str, *, chat_id: int | str | None = None) -> None:
+        """Hold every answer of `method` ("*" for any), to one chat or to all, until `release`.
+
+        The held call counts as `in_flight` and nothing is decided, recorded or delivered until
+        it is released, so a test can see what a client does while it waits for Telegram (e.g.
+        that the bot answers other chats meanwhile) without timing anything. A client that goes
+        away meanwhile is treated as with `delay` (recorded with status CLIENT_CLOSED)."""
+        with self._lock:
+            key = (self._method_name(method, wildcard=True),
+                   None if chat_id is None else _chat_key(chat_id))
+            self._holds.setdefault(key, threading.Event())
+
+    def release(self, method: str | None = None) -> None:
+        """Answer the calls held by `hold` (of `method`, or of every method) and hold no more."""
+        with self._lock:
+            name = None if method is None else self._method_name(method, wildcard=True)
+            for key in [key for key in self._holds if name is None or key[0] == name]:
+                self._holds.pop(key).set()
+
+    def _held(self, method: str, params: dict[str, Any]) -> threading.Event | None:
+        with self._lock:
+            chat = _chat_key(params.get("chat_id"))
+            for key in ((method, chat), (method, None), ("*", chat), ("*", None)):
+                held = self._holds.get(key)
+                if held is not None:
+                    return held
+        return None
 
     # -- another process at the controls (botchat, demos) ----------------------------------
 
@@ -563,6 +602,9 @@ class FakeBotAPI:
         held = self._take_delay(method)
         if held:
             self._hold(connection, held)
+        until = self._held(method, params)
+        if until is not None:
+            self._hold_until(connection, until)
         with self._lock:
             self._take_fault(method)
             if method in _CHAT_METHODS and _chat_key(params.get("chat_id")) in self._blocked:
@@ -622,6 +664,11 @@ class FakeBotAPI:
             if left <= 0:
                 return
             self._stopping.wait(min(left, POLL_INTERVAL))
+
+    def _hold_until(self, connection: socket.socket, released: threading.Event) -> None:
+        while not released.wait(POLL_INTERVAL):
+            if self._stopping.is_set() or _client_gone(connection):
+                raise _ClientGone
 
     def _take_fault(self, method: str) -> None:
         for fault in self._faults:

@@ -357,6 +357,36 @@ def test_wait_for_messages_blocks_until_they_come(bot_api):
         bot_api.wait_for_messages(CHAT, 3, timeout=0.2)
 
 
+def test_held_answers_wait_for_release_and_other_chats_do_not(bot_api):
+    bot_api.hold("sendMessage", chat_id=CHAT)
+
+    def send(chat: int, text: str) -> None:
+        raw_call(bot_api, "sendMessage", body=json.dumps({"chat_id": chat,
+                                                          "text": text}).encode())
+
+    held = threading.Thread(target=send, args=(CHAT, "held"))
+    held.start()
+    assert bot_api.wait_for_in_flight("sendMessage", 1) == 1
+    send(CHAT + 1, "not held")  # another chat is answered meanwhile
+    assert bot_api.sent_messages(CHAT) == [] and bot_api.in_flight("sendMessage") == 1
+    bot_api.release("sendMessage")
+    held.join(5)
+    assert [m["text"] for m in bot_api.sent_messages(CHAT)] == ["held"]
+    send(CHAT, "no longer held")
+    assert len(bot_api.sent_messages(CHAT)) == 2
+
+
+def test_wait_for_bot_messages_counts_edits_too(bot_api):
+    _, sent = raw_call(bot_api, "sendMessage", body=json.dumps(
+        {"chat_id": CHAT, "text": "first"}).encode())
+    raw_call(bot_api, "editMessageText", body=json.dumps(
+        {"chat_id": CHAT, "message_id": sent["result"]["message_id"], "text": "then"}).encode())
+    said = bot_api.wait_for_bot_messages(CHAT, 2, timeout=5)
+    assert [(m["text"], m["edited"]) for m in said] == [("first", False), ("then", True)]
+    with pytest.raises(TimeoutError, match="expected 3"):
+        bot_api.wait_for_bot_messages(CHAT, 3, timeout=0.2)
+
+
 def test_stop_ends_a_pending_long_poll_promptly():
     server = FakeBotAPI().start()
     answers = []

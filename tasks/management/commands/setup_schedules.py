@@ -13,10 +13,14 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 
 SWEEP = "Reminders: daily sweep"
 DISPATCH = "Reminders: dispatch the outbox"
+CHECK_INS = "Care leavers: the bot's birthday check-in"
+# After the sweep has refreshed the schedules, and out of a young person's quiet hours.
+CHECK_IN_HOUR = 10
 
 
 class Command(BaseCommand):
-    help = "Create the beat schedules for the reminder sweep and the outbox dispatcher."
+    help = ("Create the beat schedules for the reminder sweep, the outbox dispatcher and the "
+            "bot's birthday check-in.")
 
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true",
@@ -30,10 +34,15 @@ class Command(BaseCommand):
         )
         every_minute, _ = IntervalSchedule.objects.get_or_create(
             every=1, period=IntervalSchedule.MINUTES)
+        mid_morning, _ = CrontabSchedule.objects.get_or_create(
+            minute="0", hour=str(CHECK_IN_HOUR), day_of_week="*", day_of_month="*",
+            month_of_year="*", timezone=settings.TIME_ZONE,
+        )
         wanted = {
             SWEEP: {"task": "tasks.reminders.sweep", "crontab": daily, "interval": None},
             DISPATCH: {"task": "tasks.reminders.dispatch", "interval": every_minute,
                        "crontab": None},
+            CHECK_INS: {"task": "tasks.check_ins.ask", "crontab": mid_morning, "interval": None},
         }
         for name, defaults in wanted.items():
             task, created = PeriodicTask.objects.get_or_create(name=name, defaults=defaults)
