@@ -7,6 +7,8 @@ INSTALLED := $(VENV)/.installed
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 GOVUK_STATIC := web/static/govuk
 GOVUK_BUILT := $(GOVUK_STATIC)/.built
+VALIDATOR_903 := var/validator-903/.installed
+VALIDATOR_903_REQUIREMENTS := tests/ssda903/validator-requirements.txt
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test lint bench install clean help
@@ -63,8 +65,16 @@ run: install
 	@echo ""
 	@$(BIN)/honcho start -f Procfile $(RUN_PROCESSES)
 
-test: install lint
+test: install lint $(VALIDATOR_903)
 	@$(BIN)/python -m pytest
+
+# The DfE SSDA903 validator (csc-validator-be-903) in its own virtual environment: it pins old
+# pandas and numpy. tests/ssda903/ runs it in a subprocess.
+$(VALIDATOR_903): $(VALIDATOR_903_REQUIREMENTS)
+	@rm -rf $(@D) && $(PYTHON) -m venv $(@D)
+	@$(@D)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+		--require-hashes -r $(VALIDATOR_903_REQUIREMENTS)
+	@touch $@
 
 lint: install
 	@$(BIN)/ruff check .

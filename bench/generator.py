@@ -82,11 +82,39 @@ SHORT_NAMES = {"Olivia": "Liv", "Jessica": "Jess", "Abigail": "Abi", "Thomas": "
                "Nathan": "Nate", "Bethany": "Beth", "Mohammed": "Mo", "Alfie": "Alf",
                "Kayleigh": "Kay", "Elijah": "Eli", "Charlie": "Chaz", "Freddie": "Fred"}
 
-# Postcode districts in and around a west-London borough; units are made up.
+# Postcode districts in and around a west-London borough (Richmond upon Thames, E09000027).
 NORTH_DISTRICTS = ("TW1", "TW2", "TW9", "TW10", "TW11")
 SOUTH_DISTRICTS = ("TW12", "KT1", "KT2", "SW14", "SW15")
 OUT_OF_AREA = ("GU1", "RG1", "SL1", "CR0", "BN1", "MK9", "SM1", "HA1", "UB3", "RH1", "ME1", "KT6")
-UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+LA_DISTRICTS = (*NORTH_DISTRICTS, "TW12", "SW14")  # inside the borough
+# Real postcodes (ONS postcode directory, as bundled with the SSDA903 validator), because the
+# validator derives the placement's authority and distance from them (SSDA903.md §2.6 item 6).
+# Homes take the first three of a district and placements the last three, so a placement never
+# shares the home's postcode (rule 392d).
+REAL_POSTCODES = {
+    "TW1": ("TW1 1AA", "TW1 1UA", "TW1 2QA", "TW1 3JB", "TW1 4BW", "TW1 4WH"),
+    "TW2": ("TW2 5AA", "TW2 5LZ", "TW2 5WZ", "TW2 6JR", "TW2 6UN", "TW2 7LN"),
+    "TW9": ("TW9 1AA", "TW9 1RN", "TW9 2FP", "TW9 2XD", "TW9 3RX", "TW9 4RN"),
+    "TW10": ("TW10 3DJ", "TW10 6AA", "TW10 6HZ", "TW10 6TG", "TW10 7BT", "TW10 7PF"),
+    "TW11": ("TW11 0AA", "TW11 0QF", "TW11 1EL", "TW11 8LQ", "TW11 8XJ", "TW11 9LF"),
+    "TW12": ("TW12 1AA", "TW12 1PD", "TW12 2BU", "TW12 2PS", "TW12 2ZE", "TW12 3TH"),
+    "KT1": ("KT1 1AA", "KT1 1TD", "KT1 2NP", "KT1 3DQ", "KT1 3WP", "KT1 9LP"),
+    "KT2": ("KT2 5AA", "KT2 5LX", "KT2 5YA", "KT2 6LH", "KT2 7AF", "KT2 7PB"),
+    "SW14": ("SW14 7AA", "SW14 7JR", "SW14 7WN", "SW14 8EJ", "SW14 8PP", "SW14 8XL"),
+    "SW15": ("SW15 1AA", "SW15 1ZQ", "SW15 2WQ", "SW15 3ZE", "SW15 5HR", "SW15 6PQ"),
+    "GU1": ("GU1 1AA", "GU1 1WF", "GU1 2RN", "GU1 3PH", "GU1 4HS", "GU1 9DY"),
+    "RG1": ("RG1 1AA", "RG1 2PE", "RG1 4AZ", "RG1 5QX", "RG1 7FW", "RG1 8PL"),
+    "SL1": ("SL1 0AA", "SL1 1BH", "SL1 2EY", "SL1 3GY", "SL1 4LQ", "SL1 5RD"),
+    "CR0": ("CR0 0AA", "CR0 1PJ", "CR0 2XD", "CR0 4NW", "CR0 6JA", "CR0 7UP"),
+    "BN1": ("BN1 1AA", "BN1 2HB", "BN1 3TA", "BN1 4XU", "BN1 6JR", "BN1 8FH"),
+    "MK9": ("MK9 1AA", "MK9 1LN", "MK9 2EB", "MK9 2PH", "MK9 3DL", "MK9 3NZ"),
+    "SM1": ("SM1 1AA", "SM1 1XG", "SM1 2TT", "SM1 3QT", "SM1 4NE", "SM1 9EG"),
+    "HA1": ("HA1 1AA", "HA1 1UA", "HA1 2PU", "HA1 3HP", "HA1 4EL", "HA1 4YA"),
+    "UB3": ("UB3 1AA", "UB3 1WG", "UB3 2RQ", "UB3 3QA", "UB3 4TL", "UB3 9FF"),
+    "RH1": ("RH1 1AA", "RH1 1TY", "RH1 2WG", "RH1 4AJ", "RH1 5SH", "RH1 6QQ"),
+    "ME1": ("ME1 1AA", "ME1 1PF", "ME1 2AX", "ME1 2RQ", "ME1 3HX", "ME1 9EY"),
+    "KT6": ("KT6 4AA", "KT6 4PY", "KT6 5BQ", "KT6 6ET", "KT6 6WX", "KT6 7NE"),
+}
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
 SCHOOL_WORDS = (
@@ -145,7 +173,7 @@ PROVIDERS = {
     "A6": _table([("PR1", 50), ("PR2", 20), ("PR5", 30)]),
 }
 FIXED_PROVIDERS = {"U1": "PR1", "U2": "PR1", "U3": "PR1", "P1": "PR0", "P2": "PR1", "S1": "PR4",
-                   "R5": "PR3", "T4": "PR1"}
+                   "R5": "PR3"}
 HOME_ENDINGS = _table([("E4A", 60), ("E4B", 15), ("E13", 15), ("E41", 5), ("E8", 5)])
 EARLY_LEAVING = _table([("E5", 35), ("E6", 20), ("E13", 20), ("E4A", 15), ("E4B", 10)])
 FOSTER_LEAVING = _table([("E17", 62), ("E5", 18), ("E6", 12), ("E13", 8)])
@@ -255,8 +283,10 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     m.YoungPerson: ("id", "child_id", "legal_first_name", "legal_last_name", "preferred_name",
                     "date_of_birth", "sex", "ethnicity", "upn", "uasc", "disability",
                     "sen_status", "team_id", "preferred_contact", "phone", "email",
-                    "contact_notes", "created_at", "authority_accommodation"),
-    m.PeriodOfCare: ("id", "young_person_id", "started_on", "ended_on", "reason_ceased"),
+                    "contact_notes", "created_at", "authority_accommodation", "is_mother",
+                    "first_child_born_on"),
+    m.PeriodOfCare: ("id", "young_person_id", "started_on", "ended_on", "reason_ceased",
+                     "previous_permanence", "previous_permanence_la", "previous_permanence_on"),
     m.Episode: ("young_person_id", "period_of_care_id", "started_on", "reason_new_episode",
                 "legal_status", "category_of_need", "place", "place_provider", "ended_on",
                 "reason_ceased", "reason_place_change", "home_postcode", "placement_postcode",
@@ -265,7 +295,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
                                 "nominated_officer_id", "extended_until", "panel_view",
                                 "iro_informed_on", "extension_approved_by_id",
                                 "fully_approved_on", "ended_on"),
-    m.Allocation: ("young_person_id", "worker_id", "role", "started_on", "ended_on"),
+    m.Allocation: ("young_person_id", "worker_id", "role", "started_on", "ended_on", "reason"),
     m.PathwayPlan: ("id", "young_person_id", "number", "status", "agreed_on", "created_by_id",
                     "created_at", "updated_at", "version"),
     m.PlanSection: ("id", "plan_id", "heading", "assessment"),
@@ -289,6 +319,13 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
                    "sessions_attended", "suspensions", "permanently_excluded"),
     m.CareLeaverRecord: ("young_person_id", "age", "recorded_on", "in_touch", "activity",
                          "accommodation", "status", "recorded_by_id"),
+    m.OutcomesRecord: ("young_person_id", "collection_year", "sdq_score", "sdq_reason",
+                       "convicted", "health_check", "immunisations", "teeth_check",
+                       "health_assessment", "substance_misuse", "intervention_received",
+                       "intervention_offered"),
+    m.AdoptionDecision: ("young_person_id", "decided_on", "reversed_on", "reversal_reason"),
+    m.Adoption: ("young_person_id", "best_interests_on", "matched_on", "by_foster_carers",
+                 "number_of_adopters", "sex_of_adopters", "legal_status_of_adopters"),
 }
 WRITE_ORDER = tuple(COLUMNS)  # parents before children, so checked foreign keys always resolve
 WITH_IDS = tuple(model for model, cols in COLUMNS.items() if cols[0] == "id")
@@ -679,9 +716,9 @@ class _Generator:
     def choice(self, items: Sequence):
         return items[int(self.r() * len(items))]
 
-    def postcode(self, districts: Sequence[str]) -> str:
-        return (f"{self.choice(districts)} {self.ri(1, 9)}"
-                f"{self.choice(UNIT_LETTERS)}{self.choice(UNIT_LETTERS)}")
+    def postcode(self, districts: Sequence[str], *, home: bool = False) -> str:
+        known = REAL_POSTCODES[self.choice(districts)]
+        return self.choice(known[:3] if home else known[3:])
 
     def at(self, day: int, minutes: int) -> dt.datetime:
         """An aware time `minutes` after 08:00 in London on `day`, but no later than yesterday, so
@@ -738,7 +775,7 @@ class _Generator:
         else:
             team = TEAM_NORTH if p.district in NORTH_DISTRICTS else TEAM_SOUTH
         adult = p.age >= 16
-        upn = "" if p.uasc or r() < 0.08 else (
+        upn = "UN2" if p.uasc else "UN5" if r() < 0.08 else (
             f"{self.choice(UPN_LETTERS)}{self.rng.randrange(10**11, 10**12):012d}")
         first_day = p.periods[0].start if p.periods else self.today
         ethnicity = self.pick(UASC_ETHNICITIES if p.uasc else ETHNICITIES)
@@ -754,7 +791,9 @@ class _Generator:
             # About a third of care leavers live in accommodation the authority provides. Decided
             # from the id, not the random stream, so the rest of the data is as before.
             career == "leaver" and not open_care and (p.id * 2654435761) % 100 < 35,
+            *_motherhood(p, self.today),
         ))
+        self._outcomes_records(p)
         if p.anchor and p.advisers and p.advisers[-1][2] == self.staff.demo["adviser"] \
                 and p.advisers[-1][1] is None:
             self.login_candidates.append((p.id, first, last))
@@ -832,6 +871,25 @@ class _Generator:
         end = placed + ri(120, 400)
         self._period(p, start, end, "E11" if self.r() < 0.75 else "E12", care_order=True,
                      track="adoption", hearing=hearing, placed=placed)
+        self._adoption(p, start, hearing, placed)
+
+    def _adoption(self, p: _Person, start: int, hearing: int, placed: int) -> None:
+        """The decision that the child should be placed for adoption, and the adoption (AD1):
+        decided after care began and by the placement order, matched before the placement."""
+        rng = _rng(p, "adoption")
+        decided = rng.randint(start + 1, max(start + 1, hearing - 1))
+        matched = rng.randint(decided + 1, placed - 1)
+        place = next(row[6] for row in reversed(self.rows[m.Episode])
+                     if row[0] == p.id and row[6] in codes.ADOPTION_PLACEMENTS)
+        if rng.random() < 0.75:
+            sex, status = rng.choice((("MF", "L11"), ("MF", "L3"), ("FF", "L12"), ("MM", "L4"),
+                                      ("FF", "L2"), ("MM", "L2")))
+            number = "2"
+        else:
+            sex, status, number = rng.choice(("F1", "M1")), "L0", "1"
+        self.rows[m.AdoptionDecision].append((p.id, _d(decided), None, ""))
+        self.rows[m.Adoption].append((p.id, _d(decided), _d(matched), place in ("A3", "A5"),
+                                      number, sex, status))
 
     def _career_sgo(self, p: _Person) -> None:
         """Looked after, then a special guardianship order, usually to family."""
@@ -847,16 +905,16 @@ class _Generator:
         window_end = min(self.today - 1, p.birthday(18) - 1)
         window_start = max(p.birthday(8), window_end - ri(200, 1100))
         day = window_start
-        place, provider = ("K2", "PR1") if self.r() < 0.6 else ("U6", "PR1")
-        urn = self.choice(self.homes) if place == "K2" else self.own_fostering
-        postcode = self.postcode(NORTH_DISTRICTS + SOUTH_DISTRICTS)
-        home = self.postcode((p.district,))
+        # In a residential home (R1): the validator asks a children's home or foster carer for
+        # a URN (rule 218, 2025/26) and forbids one on a short break (rule 214).
+        place, provider = ("R1", "PR1") if self.r() < 0.6 else ("R1", "PR5")
         while day + 10 < window_end:
             end = day + ri(1, 5)
             period_id = next(self.ids[m.PeriodOfCare])
-            self.rows[m.PeriodOfCare].append((period_id, p.id, _d(day), _d(end), "E4A"))
+            self.rows[m.PeriodOfCare].append((period_id, p.id, _d(day), _d(end), "E4A",
+                                              *_previous_permanence(p, period_id, day)))
             self.rows[m.Episode].append((p.id, period_id, _d(day), "S", "V3", "N2", place,
-                                         provider, _d(end), "E4A", "", home, postcode, urn))
+                                         provider, _d(end), "E4A", "", "", "", ""))
             p.periods.append(_Period(day, end, True, []))
             day = end + ri(20, 60)
 
@@ -868,6 +926,7 @@ class _Generator:
         stop = end if end is not None else self.today
         statuses = self._legal_statuses(p, start, stop, track, care_order, hearing)
         segments = self._placements(p, start, stop, track, care_order, placed)
+        self._not_with_parents_under_s20(segments, statuses, stop)
         if reason == "early":
             reason = self.pick(EARLY_LEAVING)
         elif track in ("leaver", "uasc") and end is not None:
@@ -880,7 +939,8 @@ class _Generator:
         temporary = self._temporary_moves(segments, statuses)
         period_id = next(self.ids[m.PeriodOfCare])
         self.rows[m.PeriodOfCare].append((period_id, p.id, _d(start), _d(end) if end else None,
-                                          reason if end else ""))
+                                          reason if end else "",
+                                          *_previous_permanence(p, period_id, start)))
         need = "N8" if p.uasc else self.pick(NEEDS)
         moves = self._episodes(p, period_id, start, end, reason, need, statuses, segments,
                                temporary)
@@ -909,7 +969,7 @@ class _Generator:
         first = statuses[0][1]
         day = start
         if first in ("L1", "L2"):
-            day += ri(1, 8)
+            day += ri(1, 3) if first == "L1" else ri(1, 8)
             change(day, "C1")
         elif first == "J1":
             change(start + ri(10, 60), "V2")
@@ -952,6 +1012,9 @@ class _Generator:
             provider = ""
         if place == "P1":
             postcode = self.postcode((p.district,))
+        elif place == "K3" or (provider == "PR1" and place not in codes.FOSTER_PLACEMENTS
+                               and place not in codes.ADOPTION_PLACEMENTS):
+            postcode = self.postcode(LA_DISTRICTS)  # own provision is in the borough (1015, 241)
         else:
             postcode = self.postcode(OUT_OF_AREA if self.r() < 0.3 else
                                      NORTH_DISTRICTS + SOUTH_DISTRICTS)
@@ -960,7 +1023,7 @@ class _Generator:
         elif place in codes.FOSTER_PLACEMENTS or place in codes.ADOPTION_PLACEMENTS:
             urn = self.own_fostering if provider == "PR1" else self.choice(self.agencies)
         else:
-            urn = "XXXXXXX" if place in ("R5", "P2") else ""
+            urn = "XXXXXXX" if place == "P2" else ""
         return [start, end, place, provider, carer, postcode, urn]
 
     def _placements(self, p: _Person, start: int, stop: int, track: str, care_order: bool,
@@ -1000,10 +1063,28 @@ class _Generator:
         if final is not None:
             final[4] = next(carers)
             segments.append(final)
+        for before, after in itertools.pairwise(segments):
+            if before[2:4] == after[2:4] and before[5:7] == after[5:7]:
+                # A new carer shows in the episode: not the same place, provider, postcode and
+                # URN as the last (rule 435).
+                district = after[5].split()[0]
+                after[5] = next(pc for pc in REAL_POSTCODES[district][3:] if pc != before[5])
         return self._same_carer_changes(segments)
 
+    def _not_with_parents_under_s20(self, segments: list[list], statuses: list[tuple[int, str]],
+                                    stop: int) -> None:
+        """A child accommodated under s20 (V2) is not placed with parents (rule 378): foster."""
+        bounds = [*(day for day, _ in statuses[1:]), stop]
+        s20 = [(day, until) for (day, status), until in zip(statuses, bounds, strict=True)
+               if status == "V2"]
+        for seg in segments:
+            if seg[2] == "P1" and any(day < seg[1] and seg[0] < until for day, until in s20):
+                seg[2:4] = ["U6", "PR1"]
+                seg[6] = self.own_fostering
+
     def _same_carer_changes(self, segments: list[list]) -> list[list]:
-        """Long-term matches (U6 to U4, U3 to U1) and retired codes (H5 to K3 on 1 April 2025)."""
+        """Long-term matches (U6 to U4, U3 to U1), and no retired code (H5, P2, Z1) reaching past
+        31 March 2025."""
         out: list[list] = []
         for seg in segments:
             s, e, place = seg[0], seg[1], seg[2]
@@ -1012,10 +1093,17 @@ class _Generator:
                 out.append([s, cut, *seg[2:]])
                 out.append([cut, e, "U4" if place == "U6" else "U1", *seg[3:]])
             elif place in RETIRED and s < CUTOVER_2026 < e:
-                new = RETIRED[place]
-                provider = "" if new in codes.NO_PROVIDER_PLACEMENTS else (seg[3] or "PR4")
-                out.append([s, CUTOVER_2026, *seg[2:]])
-                out.append([CUTOVER_2026, e, new, provider, *seg[4:]])
+                # No episode with a retired code may reach into 2025/26 (rule 146 reads every
+                # episode in the year): semi-independent and independent living became
+                # supported accommodation (K3) on 1 April 2024, "other" a children's home.
+                if place == "Z1":
+                    out.append([s, e, "K2", "PR4", seg[4], seg[5], self.choice(self.homes)])
+                else:  # a registered K3 home is in the borough (rule 241)
+                    k3 = [K3_FROM if s < K3_FROM else s, e, "K3", seg[3] or "PR4", seg[4],
+                          self.postcode(LA_DISTRICTS), self.choice(self.homes)]
+                    if s < K3_FROM:
+                        out.append([s, K3_FROM, *seg[2:]])
+                    out.append(k3)
             else:
                 out.append(seg)
         return out
@@ -1049,7 +1137,8 @@ class _Generator:
         points = {start, *(seg[0] for seg in segments[1:]), *(day for day, _ in statuses[1:])}
         for move in temporary:
             points.update(move[:2])
-        home = self.postcode((p.district,))
+        # An asylum-seeking child has no home postcode in England (rule 406).
+        home = "" if p.uasc else self.postcode((p.district,), home=True)
         episodes: list[list] = []
         moves: list[int] = []
         si = li = ti = 0
@@ -1141,6 +1230,8 @@ class _Generator:
         changes = min(4, int(expected) + (self.r() < expected - int(expected)))
         room = range(start + 30, stop - 30)
         cuts = sorted(self.rng.sample(room, changes)) if changes and len(room) > changes else []
+        # A worker holds the case for more than a week (SSDA903 rules SW09, SW18).
+        cuts = [c for i, c in enumerate(cuts) if i == 0 or c - cuts[i - 1] > 7]
         bounds = [start, *cuts]
         history = []
         worker = 0
@@ -1152,7 +1243,8 @@ class _Generator:
             else:
                 worker = self._other(pool, worker)
             history.append((s, e, worker))
-            self.rows[m.Allocation].append((p.id, worker, role, _d(s), _d(e) if e else None))
+            self.rows[m.Allocation].append((p.id, worker, role, _d(s), _d(e) if e else None,
+                                            _social_worker_reason(p, role, i, s)))
         return history
 
     def _other(self, pool: list[int], current: int) -> int:
@@ -1408,6 +1500,35 @@ class _Generator:
             self.rows[m.GoalAction].append((goal_id, "Book the appointment", owner, _d(due),
                                             _d(min(done, self.today)) if done else None))
 
+    def _outcomes_records(self, p: _Person) -> None:
+        """OC2 for each collection year the child was looked after continuously for 12 months
+        at 31 March (REFERENCE.md §4.1 c3), with the items each age is asked (SSDA903 rules
+        542-547, 186-198, 158-159, 192-193)."""
+        rng = _rng(p, "oc2")
+        rows = self.rows[m.OutcomesRecord]
+        for year in range(2015, dt.date.fromordinal(self.today).year + 1):
+            begin, end = _ord(year - 1, 4, 1), _ord(year, 3, 31)
+            if end >= self.today or not any(
+                    not period.short_break and period.start <= begin
+                    and (period.end is None or period.end >= end) for period in p.periods):
+                continue
+            age_end = _age(p.dob, end)
+            age_start = _age(p.dob, begin)
+            sdq_score, sdq_reason = None, ""
+            if age_end >= 4 and age_start < 17:
+                if rng.random() < 0.85:
+                    sdq_score = max(0, min(40, round(rng.gauss(14, 6))))
+                else:
+                    sdq_reason = rng.choice(("SDQ2", "SDQ4", "SDQ5"))
+            misuse = age_end >= 11 and rng.random() < 0.06
+            received = rng.random() < 0.7 if misuse else None
+            offered = (rng.random() < 0.5) if misuse and not received else None
+            rows.append((p.id, year, sdq_score, sdq_reason,
+                         rng.random() < 0.04 if age_end >= 10 else None,
+                         rng.random() < 0.9 if age_end < 5 else None,
+                         rng.random() < 0.86, rng.random() < 0.82, rng.random() < 0.9,
+                         misuse, received, offered))
+
     def _care_leaver_records(self, p: _Person, left_on: int) -> None:
         """OC3 activity and accommodation on or around each birthday from 17 to 21."""
         ri, r = self.ri, self.r
@@ -1416,8 +1537,8 @@ class _Generator:
             birthday = p.birthday(age)
             if birthday > self.today:
                 break
-            if birthday < left_on:
-                continue  # still looked after on that birthday
+            if birthday <= left_on:
+                continue  # still looked after on that birthday (rules 1007, 1016)
             recorded = min(self.today, max(left_on, birthday + ri(-20, 40)))
             adviser = self.worker_at(p.advisers, recorded)
             if p.died_on and p.died_on <= recorded:
@@ -1567,6 +1688,51 @@ class _Generator:
 
 
 _RELATIONSHIP_TABLE = _table(((name, sex, weight), weight) for name, sex, weight in RELATIONSHIPS)
+
+
+def _rng(p: _Person, what: str) -> random.Random:
+    """A stream of its own for items added later, so they leave the main stream as it was."""
+    return random.Random(f"{what}:{p.id}:{p.dob.isoformat()}")
+
+
+SW_REASONS = ("MANAGE", "LEFTRL", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "OTHERS")
+
+
+def _social_worker_reason(p: _Person, role: str, index: int, start: int) -> str:
+    """SW_REASON: the first social worker of a period is first contact; then a reason."""
+    if role != m.AllocationRole.SOCIAL_WORKER:
+        return ""
+    if index == 0:
+        return "FCONTA"
+    return random.Random(f"swreason:{p.id}:{start}").choice(SW_REASONS)
+
+
+def _age(born: dt.date, day: int) -> int:
+    on = dt.date.fromordinal(day)
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _motherhood(p: _Person, today: int) -> tuple[bool | None, dt.date | None]:
+    """Header MOTHER and MC_DOB: asked of girls and young women; a few are mothers."""
+    if p.sex != "F":
+        return None, None
+    rng = _rng(p, "mother")
+    if p.age >= 16 and rng.random() < 0.1:
+        first, last = p.birthday(16), min(today - 1, p.birthday(20))
+        if first < last:
+            return True, _d(rng.randint(first, last))
+    return False, None
+
+
+def _previous_permanence(p: _Person, period_id: int, start: int) -> tuple[str, str, dt.date | None]:
+    """PrevPerm for a period of care: mostly none; a few children had an SGO or child
+    arrangements order (made here, LA 318) before they first came into care (rules 630-635)."""
+    rng = random.Random(f"prevperm:{p.id}:{period_id}")
+    first = p.periods[0].start if p.periods else start
+    born = p.dob.toordinal()
+    if rng.random() < 0.1 and first - born > 400:
+        return rng.choice(("P2", "P3")), "318", _d(rng.randint(born + 30, first - 200))
+    return "Z1", "", None
 
 
 def _d(day: int) -> dt.date:

@@ -99,8 +99,10 @@ TEMPORARY_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "T4"})
 CONNECTED_PERSON_PLACEMENTS = frozenset({"U1", "U2", "U3"})  # §1.3, reg 24
 FOSTER_PLACEMENTS = frozenset({"U1", "U2", "U3", "U4", "U5", "U6"})
 ADOPTION_PLACEMENTS = frozenset({"A3", "A4", "A5", "A6"})
-# §3.6: no provider for T0-T3 or the "other" placements.
-NO_PROVIDER_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "Z1", "Z11", "Z12", "Z13", "Z14"})
+# §3.6: no provider for temporary moves or the "other" placements. T4 too: the validator's
+# rules 213 and 526 (2022/23 and 2025/26) refuse a provider on any T0-T4.
+NO_PROVIDER_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13",
+                                    "Z14"})
 
 # §3.6 Placement provider
 PLACEMENT_PROVIDER = {
@@ -283,3 +285,49 @@ def check_placement_type(place: str, *, on: dt.date, field: str = "place") -> No
                 f"{year - 1}-{str(year)[2:]}. Allowed: {', '.join(allowed)}."
             }
         )
+
+
+# SSDA903 items the return asks for beyond the care history (SSDA903.md §3.3; REFERENCE.md §3.9).
+PREVIOUS_PERMANENCE = {
+    "P1": "Adoption",
+    "P2": "Special guardianship order",
+    "P3": "Residence order or child arrangements order",
+    "P4": "Permanence order, type not known",
+    "Z1": "No previous permanence order, or not known",
+}
+SDQ_REASON = {
+    "SDQ1": "No form returned: child under 4 or over 16",
+    "SDQ2": "Carer refused",
+    "SDQ3": "Not possible because of the severity of the child's disability",
+    "SDQ4": "Other",
+    "SDQ5": "Child or young person refused",
+}
+REASON_PLACED_CEASED = {
+    "RD1": "The child's needs changed",
+    "RD2": "The court did not make a placement order",
+    "RD3": "Prospective adopters could not be found",
+    "RD4": "Any other reason",
+}
+NUMBER_OF_ADOPTERS = {"1": "Single adopter", "2": "Couple"}
+SEX_OF_ADOPTERS = {"M1": "Single male", "F1": "Single female", "MM": "Male couple",
+                   "FF": "Female couple", "MF": "Male and female couple"}
+# Labels not extracted (REFERENCE.md open items); L0 single, L11/L12 married, L2 civil
+# partnership, L3/L4 unmarried couples, as rules 514-524 read them.
+LEGAL_STATUS_OF_ADOPTERS = {"L0": "Single adopter", "L11": "Married couple (different sex)",
+                            "L12": "Married couple (same sex)", "L2": "Civil partners",
+                            "L3": "Unmarried couple (different sex)",
+                            "L4": "Unmarried couple (same sex)"}
+
+# SSDA903 SWEpisodes SW_REASON (rule SW13STG1, 2024/25): why a social worker episode began.
+SOCIAL_WORKER_CHANGE_REASON = {
+    "FCONTA": "First contact: the first social worker",
+    "MANAGE": "Management decision",
+    "LEFTRL": "Social worker left the role",
+    "ORGRST": "Organisational restructure",
+    "TSPROC": "Transfer between teams or processes",
+    "ABSENC": "Social worker absent",
+    "CHCHAN": "Child's request",
+    "PCCHAN": "Parent's or carer's request",
+    "SWDIED": "Social worker died",
+    "OTHERS": "Other",
+}

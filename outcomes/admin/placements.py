@@ -1,10 +1,17 @@
-"""Admin for care history: periods of care, SSDA903 episodes, connected-person approvals."""
+"""Admin for care history: periods of care, SSDA903 episodes, connected-person approvals, and
+adoption (the decision that a child should be placed for adoption, and the adoption)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from outcomes.models import ConnectedPersonApproval, Episode, PeriodOfCare
+from outcomes.models import (
+    Adoption,
+    AdoptionDecision,
+    ConnectedPersonApproval,
+    Episode,
+    PeriodOfCare,
+)
 
 from .base import ChildRecordAdmin, ReadOnlyInline, code_column
 
@@ -84,3 +91,33 @@ class ConnectedPersonApprovalAdmin(ChildRecordAdmin):
     @admin.display(description="temporary approval expires")
     def expires_on(self, obj: ConnectedPersonApproval):
         return obj.expires_on
+
+
+@admin.register(AdoptionDecision)
+class AdoptionDecisionAdmin(ChildRecordAdmin):
+    """SSDA903 PlacedAdoption: DATE_PLACED, DATE_PLACED_CEASED, REASON_PLACED_CEASED."""
+
+    list_display = ("young_person", "decided_on", "reversed_on",
+                    code_column(AdoptionDecision, "reversal_reason"))
+    list_filter = ("reversal_reason",)
+    list_select_related = ("young_person",)
+    search_fields = ("=young_person__child_id", "young_person__legal_last_name")
+    autocomplete_fields = ("young_person",)
+    date_hierarchy = "decided_on"
+    ordering = ("-decided_on", "-id")
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(ChildRecordAdmin):
+    """SSDA903 AD1."""
+
+    list_display = ("young_person", "best_interests_on", "matched_on", "by_foster_carers",
+                    code_column(Adoption, "number_of_adopters"),
+                    code_column(Adoption, "sex_of_adopters"),
+                    code_column(Adoption, "legal_status_of_adopters"))
+    list_filter = ("by_foster_carers", "number_of_adopters", "legal_status_of_adopters")
+    list_select_related = ("young_person",)
+    search_fields = ("=young_person__child_id", "young_person__legal_last_name")
+    autocomplete_fields = ("young_person",)
+    date_hierarchy = "matched_on"
+    ordering = ("-matched_on", "-id")

@@ -8,6 +8,7 @@ from outcomes.models import (
     CLAReview,
     HealthAssessment,
     NeedsAssessment,
+    OutcomesRecord,
     PAContact,
     PathwayPlanReview,
     PEPReview,
@@ -95,3 +96,17 @@ class NeedsAssessmentAdmin(ChildRecordAdmin):
     autocomplete_fields = ("young_person", "assessor")
     date_hierarchy = "completed_on"
     ordering = ("-completed_on", "-id")
+
+
+@admin.register(OutcomesRecord)
+class OutcomesRecordAdmin(ChildRecordAdmin):
+    """SSDA903 OC2: outcomes of children looked after continuously for 12 months."""
+
+    list_display = ("young_person", "collection_year", "sdq_score",
+                    code_column(OutcomesRecord, "sdq_reason"), "health_assessment",
+                    "immunisations", "teeth_check", "substance_misuse", "convicted")
+    list_filter = ("collection_year", "sdq_reason", "health_assessment", "substance_misuse")
+    list_select_related = ("young_person",)
+    search_fields = CHILD_SEARCH
+    autocomplete_fields = ("young_person",)
+    ordering = ("-collection_year", "-id")

@@ -141,6 +141,14 @@ class YoungPerson(models.Model):
         help_text="Unique pupil number.",
     )
     uasc = models.BooleanField("Unaccompanied asylum-seeking child", default=False)
+    # SSDA903 Header MOTHER and MC_DOB: asked of every girl or young woman looked after.
+    is_mother = models.BooleanField(
+        "Is a mother (MOTHER)", null=True, blank=True,
+        help_text="Blank until asked; the SSDA903 return needs it for every girl looked after.",
+    )
+    first_child_born_on = models.DateField(
+        "First child's date of birth (MC_DOB)", null=True, blank=True,
+    )
     disability = models.BooleanField(default=False)
     sen_status = models.CharField(
         "SEN status", max_length=12, choices=SENStatus.choices, default=SENStatus.NONE
@@ -173,6 +181,11 @@ class YoungPerson(models.Model):
             models.CheckConstraint(
                 name="young_person_sex_valid", condition=Q(sex__in=Sex.values),
                 violation_error_message="Sex must be M, F or U.",
+            ),
+            models.CheckConstraint(
+                name="young_person_child_born_only_to_mother",
+                condition=Q(first_child_born_on__isnull=True) | Q(is_mother=True),
+                violation_error_message="A first child's date of birth is only for a mother.",
             ),
             models.CheckConstraint(
                 name="young_person_ethnicity_valid",
@@ -232,6 +245,11 @@ class Allocation(models.Model):
     role = models.CharField(max_length=20, choices=AllocationRole.choices)
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(
+        "Why it began (SW_REASON)", max_length=6, blank=True,
+        choices=codes.choices(codes.SOCIAL_WORKER_CHANGE_REASON),
+        help_text="For a social worker: the SSDA903 reason this allocation began.",
+    )
     history = HistoricalRecords()
 
     objects = AllocationQuerySet.as_manager()
@@ -249,6 +267,11 @@ class Allocation(models.Model):
                 condition=Q(ended_on__isnull=True),
                 name="one_open_allocation_per_role",
                 violation_error_message="This young person already has an open allocation in this role.",
+            ),
+            models.CheckConstraint(
+                name="allocation_reason_valid",
+                condition=Q(reason__in=["", *codes.SOCIAL_WORKER_CHANGE_REASON]),
+                violation_error_message="Unknown reason for the change of social worker.",
             ),
             models.CheckConstraint(
                 name="allocation_role_valid", condition=Q(role__in=AllocationRole.values),

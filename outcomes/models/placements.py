@@ -39,6 +39,18 @@ class PeriodOfCare(models.Model):
             {k: v for k, v in codes.REASON_EPISODE_CEASED.items() if k != "X1"}
         ),
     )
+    # SSDA903 PrevPerm: asked when a child starts to be looked after (rules 630-635).
+    previous_permanence = models.CharField(
+        "Previous permanence (PREV_PERM)", max_length=2, blank=True,
+        choices=codes.choices(codes.PREVIOUS_PERMANENCE),
+        help_text="Was the child adopted, or under an SGO or child arrangements order, before?",
+    )
+    previous_permanence_la = models.CharField(
+        "LA that arranged it (LA_PERM)", max_length=3, blank=True,
+        help_text="The DfE 3-digit code of the authority, or WAL, SCO, NIR or NUK.",
+    )
+    previous_permanence_on = models.DateField("Date of that order (DATE_PERM)", null=True,
+                                              blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -55,6 +67,13 @@ class PeriodOfCare(models.Model):
                 condition=(Q(ended_on__isnull=True) & Q(reason_ceased=""))
                 | (Q(ended_on__isnull=False) & ~Q(reason_ceased="")),
                 violation_error_message="A period of care that has ended needs a reason, and only then.",
+            ),
+            models.CheckConstraint(
+                name="period_previous_permanence_valid",
+                condition=Q(previous_permanence__in=["", *codes.PREVIOUS_PERMANENCE])
+                & (Q(previous_permanence__in=["", "Z1"])
+                   | Q(previous_permanence_on__isnull=False)),
+                violation_error_message="A previous permanence order needs its date.",
             ),
             models.UniqueConstraint(
                 fields=["young_person"], condition=Q(ended_on__isnull=True),
@@ -226,6 +245,80 @@ class Episode(models.Model):
                 {"place": f"{self.place} is a connected-person placement: record the regulation 24 "
                           "approval (date and nominated officer) before the placement."}
             )
+
+
+class AdoptionDecision(models.Model):
+    """The agency decision maker's decision that a child should be placed for adoption, and its
+    reversal if it comes (SSDA903 PlacedAdoption)."""
+
+    young_person = models.ForeignKey(
+        YoungPerson, on_delete=models.CASCADE, related_name="adoption_decisions"
+    )
+    decided_on = models.DateField("Decided should be placed for adoption (DATE_PLACED)")
+    reversed_on = models.DateField(
+        "Decided should no longer be placed (DATE_PLACED_CEASED)", null=True, blank=True
+    )
+    reversal_reason = models.CharField(
+        "Why (REASON_PLACED_CEASED)", max_length=3, blank=True,
+        choices=codes.choices(codes.REASON_PLACED_CEASED),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person_id", "decided_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["young_person", "decided_on"],
+                                    name="one_adoption_decision_per_day",
+                                    violation_error_message="A decision is already recorded that day."),
+            models.CheckConstraint(
+                name="adoption_decision_reversal_complete",
+                condition=(Q(reversed_on__isnull=True) & Q(reversal_reason=""))
+                | (Q(reversed_on__gte=models.F("decided_on"))
+                   & Q(reversal_reason__in=list(codes.REASON_PLACED_CEASED))),
+                violation_error_message="A reversal needs its date (on or after the decision) and "
+                                        "its reason, and only then.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Should be placed for adoption from {self.decided_on:%d/%m/%Y}"
+
+
+class Adoption(models.Model):
+    """The adoption of a child who was looked after (SSDA903 AD1): one per child."""
+
+    young_person = models.OneToOneField(
+        YoungPerson, on_delete=models.CASCADE, related_name="adoption"
+    )
+    best_interests_on = models.DateField("Decided adoption is in the child's best interests "
+                                         "(DATE_INT)")
+    matched_on = models.DateField("Matched with adopters (DATE_MATCH)")
+    by_foster_carers = models.BooleanField("Adopted by their foster carers (FOSTER_CARE)")
+    number_of_adopters = models.CharField("NB_ADOPTR", max_length=1,
+                                          choices=codes.choices(codes.NUMBER_OF_ADOPTERS))
+    sex_of_adopters = models.CharField("SEX_ADOPTR", max_length=2,
+                                       choices=codes.choices(codes.SEX_OF_ADOPTERS))
+    legal_status_of_adopters = models.CharField(
+        "LS_ADOPTR", max_length=3, choices=codes.choices(codes.LEGAL_STATUS_OF_ADOPTERS)
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person_id"]
+        constraints = [
+            models.CheckConstraint(
+                name="adoption_codes_valid",
+                condition=Q(number_of_adopters__in=list(codes.NUMBER_OF_ADOPTERS))
+                & Q(sex_of_adopters__in=list(codes.SEX_OF_ADOPTERS))
+                & Q(legal_status_of_adopters__in=list(codes.LEGAL_STATUS_OF_ADOPTERS))
+                & Q(matched_on__gte=models.F("best_interests_on")),
+                violation_error_message="An adoption code is not in its list, or the match is "
+                                        "before the decision.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Adoption, matched {self.matched_on:%d/%m/%Y}"
 
 
 class ConnectedPersonApproval(models.Model):

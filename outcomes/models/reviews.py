@@ -116,6 +116,47 @@ class HealthAssessment(models.Model):
         return f"{self.get_kind_display()} {self.held_on:%d/%m/%Y}"
 
 
+class OutcomesRecord(models.Model):
+    """Outcomes of a child looked after continuously for 12 months at 31 March (SSDA903 OC2),
+    one per collection year (named by the year it ends: 2025 = 2024/25). Blank = not asked."""
+
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE,
+                                     related_name="outcomes_records")
+    collection_year = models.PositiveSmallIntegerField()
+    sdq_score = models.PositiveSmallIntegerField("SDQ score", null=True, blank=True)
+    sdq_reason = models.CharField("Reason for no SDQ score", max_length=4, blank=True,
+                                  choices=codes.choices(codes.SDQ_REASON))
+    convicted = models.BooleanField("Convicted, warned or reprimanded", null=True, blank=True)
+    health_check = models.BooleanField("Development assessments up to date (under 5)",
+                                       null=True, blank=True)
+    immunisations = models.BooleanField("Immunisations up to date", null=True, blank=True)
+    teeth_check = models.BooleanField("Teeth checked", null=True, blank=True)
+    health_assessment = models.BooleanField("Annual health assessment", null=True, blank=True)
+    substance_misuse = models.BooleanField("Substance misuse problem identified", null=True,
+                                           blank=True)
+    intervention_received = models.BooleanField(null=True, blank=True)
+    intervention_offered = models.BooleanField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person_id", "collection_year"]
+        verbose_name = "OC2 outcomes record"
+        constraints = [
+            models.UniqueConstraint(fields=["young_person", "collection_year"],
+                                    name="one_outcomes_record_per_year",
+                                    violation_error_message="This year's outcomes are already recorded."),
+            models.CheckConstraint(
+                name="outcomes_sdq_valid",
+                condition=(Q(sdq_score__isnull=True) | Q(sdq_score__lte=40, sdq_reason=""))
+                & Q(sdq_reason__in=["", *codes.SDQ_REASON]),
+                violation_error_message="An SDQ score runs 0 to 40, and then no reason is given.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"OC2 outcomes {self.collection_year - 1}/{str(self.collection_year)[2:]}"
+
+
 class SocialWorkerVisit(models.Model):
     """A statutory visit (CPPCR 2010 reg 28)."""
 
