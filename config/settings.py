@@ -131,6 +131,10 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# SSDA903 imports and exports from the staff pages: uploads and results, one folder per job.
+# Holds children's data: keep it on the server's private disk, never under STATIC or a web root.
+DATA_JOBS_DIR = Path(env.str("WAYMARK_DATA_JOBS_DIR", default=str(VAR_DIR / "data-jobs")))
+
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 # Served by WhiteNoise; outside DEBUG from `collectstatic`, compressed and with hashed names.

@@ -25,6 +25,7 @@ from outcomes.models import (
     Allocation,
     AllocationRole,
     CLAReview,
+    DataJob,
     Episode,
     Role,
     User,
@@ -202,6 +203,42 @@ REPORT_ROLES = TEAM_OVERSIGHT_ROLES
 def sees_reports(user: User | None) -> bool:
     """Whether the user may open the manager reports and download their figures."""
     return getattr(user, "role", None) in REPORT_ROLES and bool(getattr(user, "is_active", False))
+
+
+# The data pages: the SSDA903 return in and out, and the Ofsted Annex A lists.
+# - Export and Annex A: the report roles. Each holds only the young people the user may see
+#   (Annex A through its selector; the export leaves out every other child's rows), so a team
+#   manager's export is their team's part of the return, and an administrator's the whole of it.
+# - Import: administrators only. It matches children across the whole authority by their LA child
+#   id, so it can create and change any child's record, beyond any one team's scope.
+# - A job is seen by whoever asked for it, and by administrators (who see every record anyway).
+DATA_EXPORT_ROLES = REPORT_ROLES
+DATA_IMPORT_ROLES = frozenset({Role.ADMINISTRATOR})
+
+
+def _active_in(user: User | None, roles: frozenset) -> bool:
+    return getattr(user, "role", None) in roles and bool(getattr(user, "is_active", False))
+
+
+def may_export_903(user: User | None) -> bool:
+    """Whether the user may open the data pages, export the SSDA903 tables of the young people
+    they can see, and download the Annex A lists."""
+    return _active_in(user, DATA_EXPORT_ROLES)
+
+
+def may_import_903(user: User | None) -> bool:
+    """Whether the user may import an SSDA903 return (it writes any child's record)."""
+    return _active_in(user, DATA_IMPORT_ROLES)
+
+
+def data_jobs_visible_to(user: User | None) -> QuerySet[DataJob]:
+    """The imports and exports a user may follow and download from: their own; every one for an
+    administrator; none for anyone without the data pages."""
+    if not may_export_903(user):
+        return DataJob.objects.none()
+    if user.role == Role.ADMINISTRATOR:
+        return DataJob.objects.all()
+    return DataJob.objects.filter(requested_by=user)
 
 
 def sees_whole_schedule(user: User | None) -> bool:

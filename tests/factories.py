@@ -380,3 +380,48 @@ class TelegramLinkCodeFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
     code_hash = factory.Sequence(lambda n: f"{n:064x}")
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(minutes=15))
+
+
+# --- Appended for the SSDA903 return (tests/ssda903/) ---
+
+
+class OutcomesRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.OutcomesRecord
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    collection_year = 2025
+    immunisations = True
+    teeth_check = True
+    health_assessment = True
+    substance_misuse = False
+
+
+class AdoptionDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.AdoptionDecision
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    decided_on = dt.date(2024, 6, 1)
+
+
+class AdoptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Adoption
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    best_interests_on = dt.date(2024, 6, 1)
+    matched_on = dt.date(2024, 9, 15)
+    by_foster_carers = True
+    number_of_adopters = "2"
+    sex_of_adopters = "MF"
+    legal_status_of_adopters = "L11"
+
+
+class DataJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.DataJob
+
+    kind = m.DataJobKind.EXPORT_903
+    year = 2025
+    requested_by = factory.SubFactory(UserFactory, role=m.Role.ADMINISTRATOR, team=None)

@@ -15,4 +15,5 @@ def service(request: HttpRequest) -> dict:
         "service_name": "Waymark",
         "shows_team": access.oversees_team(user),
         "shows_reports": access.sees_reports(user),
+        "shows_data": access.may_export_903(user),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.views import auth, caseload, plans, reports, team, telegram, young_people
+from web.views import auth, caseload, data, plans, reports, team, telegram, young_people
 
 app_name = "web"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("reports/", reports.report_index, name="reports"),
     path("reports/<slug:slug>/", reports.report_detail, name="report"),
     path("reports/<slug:slug>/children/", reports.report_children, name="report-children"),
+    path("data/", data.data_index, name="data"),
+    path("data/export/", data.data_export, name="data-export"),
+    path("data/import/", data.data_import, name="data-import"),
+    path("data/jobs/<int:pk>/", data.data_job, name="data-job"),
+    path("data/jobs/<int:pk>/download/", data.data_job_download, name="data-job-download"),
+    path("data/annex-a/", data.annex_a_download, name="data-annex-a"),
     path("young-people/<int:pk>/", young_people.young_person_detail, name="young-person"),
     path("young-people/<int:pk>/chronology/", young_people.young_person_chronology,
          name="chronology"),

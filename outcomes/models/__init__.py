@@ -15,6 +15,7 @@ from .education import (
     SchoolEnrolment,
     Term,
 )
+from .exchange import DataJob, DataJobKind, DataJobStatus
 from .notifications import (
     Notification,
     NotificationChannel,
@@ -36,7 +37,13 @@ from .people import (
     User,
     YoungPerson,
 )
-from .placements import ConnectedPersonApproval, Episode, PeriodOfCare
+from .placements import (
+    Adoption,
+    AdoptionDecision,
+    ConnectedPersonApproval,
+    Episode,
+    PeriodOfCare,
+)
 from .plans import (
     Goal,
     GoalAction,
@@ -53,6 +60,7 @@ from .reviews import (
     HealthAssessment,
     HealthAssessmentKind,
     NeedsAssessment,
+    OutcomesRecord,
     PAContact,
     PathwayPlanReview,
     PEPReview,
@@ -62,6 +70,8 @@ from .reviews import (
 __all__ = [
     "STAFF_ROLES",
     "AccessEvent",
+    "Adoption",
+    "AdoptionDecision",
     "Allocation",
     "AllocationRole",
     "ApiToken",
@@ -74,6 +84,9 @@ __all__ = [
     "Channel",
     "ConnectedPersonApproval",
     "ContactMethod",
+    "DataJob",
+    "DataJobKind",
+    "DataJobStatus",
     "Episode",
     "Goal",
     "GoalAction",
@@ -89,6 +102,7 @@ __all__ = [
     "NotificationChannel",
     "NotificationKind",
     "NotificationStatus",
+    "OutcomesRecord",
     "PAContact",
     "PEPReview",
     "PathwayPlan",

@@ -2,6 +2,13 @@
 the actor, in one transaction (DESIGN.md rule 1)."""
 
 from .audit import access_event_record, access_events_record
+from .data_jobs import (
+    DataJobRefused,
+    data_job_export_create,
+    data_job_import_create,
+    data_job_result_open,
+    data_job_run,
+)
 from .errors import StaleVersion
 from .people import allocation_start, young_person_create
 from .placements import (
@@ -38,6 +45,7 @@ from .telegram_links import (
 from .tokens import api_token_authenticate, api_token_issue
 
 __all__ = [
+    "DataJobRefused",
     "LinkCode",
     "LinkCodeRefused",
     "LinkCoolingOff",
@@ -49,6 +57,10 @@ __all__ = [
     "api_token_authenticate",
     "api_token_issue",
     "connected_person_approval_record",
+    "data_job_export_create",
+    "data_job_import_create",
+    "data_job_result_open",
+    "data_job_run",
     "episode_record",
     "goal_create",
     "goal_progress_record",

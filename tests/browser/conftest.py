@@ -123,15 +123,19 @@ class Demo:
     record: object
     caseload: list      # the adviser's young people, the personas' young person first
     team_only: list     # in the manager's team, not on the adviser's caseload
+    data_job: object    # a finished SSDA903 export asked for by the manager
 
     def urls(self) -> dict[str, int]:
         """The ids a page address in a test's list may name: {young_person}, {plan}, ..."""
         p = self.personas
         return {"young_person": p.young_person.pk, "other_young_person": p.other_young_person.pk,
-                "plan": self.record.plan.pk, "goal": self.record.goal.pk}
+                "plan": self.record.plan.pk, "goal": self.record.goal.pk,
+                "data_job": self.data_job.pk}
 
 
 def build_demo() -> Demo:
+    from django.utils import timezone
+
     from outcomes import models as m
     from tests import factories as f
     from tests.personas import build_personas
@@ -148,7 +152,10 @@ def build_demo() -> Demo:
         caseload.append(person)
     team_only = [f.YoungPersonFactory(team=personas.team, legal_first_name="Jamie",
                                       legal_last_name="Unallocated")]
-    return Demo(personas, record, caseload, team_only)
+    data_job = m.DataJob.objects.create(
+        kind=m.DataJobKind.EXPORT_903, year=2025, requested_by=personas.manager,
+        status=m.DataJobStatus.DONE, started_at=timezone.now(), finished_at=timezone.now())
+    return Demo(personas, record, caseload, team_only, data_job)
 
 
 @pytest.fixture

@@ -55,17 +55,21 @@ FACTORIES = {
     m.TelegramLinkCode: f.TelegramLinkCodeFactory,
     m.Notification: f.NotificationFactory,
     m.ScheduleEntry: f.ScheduleEntryFactory,
+    m.OutcomesRecord: f.OutcomesRecordFactory,
+    m.AdoptionDecision: f.AdoptionDecisionFactory,
+    m.Adoption: f.AdoptionFactory,
+    m.DataJob: f.DataJobFactory,
 }
 by_name = attrgetter("__name__")
 MODELS = sorted(FACTORIES, key=by_name)
 
 # Records that are not about one child; the trail itself is not a read of a child's record.
-NOT_ABOUT_A_CHILD = {m.Team, m.NationalBenchmark, m.AccessEvent, m.ApiToken}
+NOT_ABOUT_A_CHILD = {m.Team, m.NationalBenchmark, m.AccessEvent, m.ApiToken, m.DataJob}
 # The access trail is written only by reads; tokens only by the API's login.
 # Links are made by the bot (link codes by an action or the API); the outbox and the schedule
 # entries by the sweep.
 NO_ADD_PAGE = {m.AccessEvent, m.ApiToken, m.TelegramLink, m.TelegramLinkCode, m.Notification,
-               m.ScheduleEntry}
+               m.ScheduleEntry, m.DataJob}  # data jobs are started from the staff pages
 
 
 def outcomes_models() -> set[type]:
@@ -425,3 +429,15 @@ def test_a_staff_user_without_permissions_is_refused(client, personas):
     assert client.get(url).status_code == 403
     assert client.get(admin_url(m.YoungPerson, "changelist")).status_code == 403
     assert not m.AccessEvent.objects.exists()
+
+
+def test_revoking_links_in_the_admin_goes_through_the_service(staff, django_capture_on_commit_callbacks):
+    link = f.TelegramLinkFactory()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = staff.post(admin_url(m.TelegramLink, "changelist"),
+                              {"action": "revoke", "_selected_action": [link.pk]})
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert not link.active and link.deactivated_reason == "Revoked by admin."
+    assert link.history.latest().history_user.username == "admin"
+    assert callbacks, "the chat's command menu is reset once the revoke commits"

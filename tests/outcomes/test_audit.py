@@ -14,7 +14,8 @@ APPEND_ONLY = {m.AccessEvent, m.GoalProgress}
 # Telegram link code's (made by whom, used when and from which account). An outbox row is its
 # own too (written, claimed, sent or failed, with the times); schedule entries are worked out
 # from the records and rebuilt, never edited.
-NOT_A_RECORD = {m.ApiToken, m.TelegramLinkCode, m.Notification, m.ScheduleEntry}
+# Data jobs (imports and exports run from the staff pages) keep who, what and when on the row.
+NOT_A_RECORD = {m.ApiToken, m.TelegramLinkCode, m.Notification, m.ScheduleEntry, m.DataJob}
 
 
 def test_every_record_model_keeps_its_history():
