@@ -11,7 +11,9 @@ from outcomes.access import NotVisible
 from outcomes.models import (
     Notification,
     NotificationStatus,
+    ScheduleEntry,
     TelegramLink,
+    TelegramLinkCode,
 )
 from outcomes.services import telegram_link_revoke
 
@@ -79,3 +81,43 @@ class TelegramLinkAdmin(ChildRecordAdmin):
                 continue
             count += 1
         self.message_user(request, f"Revoked {count} link(s).")
+
+
+@admin.register(TelegramLinkCode)
+class TelegramLinkCodeAdmin(AuditedReadsMixin, admin.ModelAdmin):
+    """Who made a link code for whom, and whether it was used. The code itself is never kept
+    (only its hash, not shown): it is made with the action on a user account or through the API
+    and shown once."""
+
+    young_person_lookup = "user__young_person_id"
+    list_display = ("user", "created_by", "created_at", "expires_at", "used_at")
+    list_filter = ("created_at", "used_at")
+    list_select_related = ("user", "created_by")
+    search_fields = ("=user__username", "=created_by__username")
+    show_full_result_count = False
+    fields = ("user", "created_by", "created_at", "expires_at", "used_at",
+              "used_by_telegram_user_id")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScheduleEntry)
+class ScheduleEntryAdmin(AuditedReadsMixin, admin.ModelAdmin):
+    list_display = ("young_person", "title", "due_on", "needs_data", "responsible",
+                    "refreshed_on")
+    list_filter = ("kind", "needs_data", "responsible", "due_on")
+    list_select_related = ("young_person",)
+    search_fields = ("=young_person__child_id",)
+    show_full_result_count = False
+    readonly_fields = [f.name for f in ScheduleEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

