@@ -331,8 +331,10 @@ def attainment_floor(*, team_id: int | None = None, year: int | None = None) -> 
             ("rwm", "ks2_rwm_expected"), ("a8", "ks4_attainment8"),
             ("em4", "ks4_em_grade4"), ("em5", "ks4_em_grade5"))}), {"year": year})
     by_year = {y: dict(zip(ATTAINMENT_YEAR_FIELDS, rest, strict=True)) for y, *rest in rows}
-    if year is None:
-        year = max(by_year) if by_year else None
+    if year is None:   # as the report: the latest year with results and England's figures
+        compared = [y for y, f in by_year.items()
+                    if any(f[f"{m}_national"] is not None for m in ("rwm", "a8", "em4", "em5"))]
+        year = max(compared or by_year) if by_year else None
     if year is None:
         return {"year": None, "by_year": {}, "breakdowns": {}}
     start, end = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)

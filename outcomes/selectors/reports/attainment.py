@@ -318,6 +318,14 @@ def _benchmarks(years: Iterable[int]) -> dict[tuple[int, str, str], Decimal]:
     return {(y, m, c): v.quantize(TENTH, rounding=ROUND_HALF_UP) for y, m, c, v in rows}
 
 
+def _default_year(available: tuple[int, ...], benchmarks: dict) -> int:
+    """The year a report opens on: the latest with results that England's figures have been
+    published for (national figures come out months after the local results), else the latest
+    with results, else the last academic year."""
+    compared = sorted({y for (y, _, c) in benchmarks if c in COMPARATORS} & set(available))
+    return (compared or available or (_last_academic_year(),))[-1]
+
+
 def _comparator(benchmarks: dict, year: int, measure: str) -> _National:
     for cohort in COMPARATORS:
         value = benchmarks.get((year, MEASURE_BENCHMARKS[measure], cohort))
@@ -708,16 +716,19 @@ def _definitions(cohort: str, year: int) -> tuple[str, ...]:
 def attainment_gap_report(*, user: User, year: int | None = None, team_id: int | None = None,
                           cohort: str = AT_31_MARCH) -> Report:
     """The attainment gap between the children in care the user may see and England, for the
-    academic year ending in `year` (default: the latest with results), with its trend and
+    academic year ending in `year` (default: the latest with results and England's figures), with its trend and
     breakdowns. Raises NotVisible for a user who does not see reports; a fixed number of queries."""
     _check_cohort(cohort)
     scope = _scope(user, team_id)
     available = _years_with_results(scope)
+    benchmarks = None
     if year is None:
-        year = available[-1] if available else _last_academic_year()
+        benchmarks = _benchmarks(available)
+        year = _default_year(available, benchmarks)
     years = tuple(sorted({*available, year}))
     figures = _by_year(scope, cohort, years)
-    benchmarks = _benchmarks(years)
+    if benchmarks is None or year not in available:
+        benchmarks = _benchmarks(years)
     cohort_name = ("children looked after for 12 months" if cohort == TWELVE_MONTHS
                    else "children in care")
     placements = _placements(_cohort_children(scope, cohort, year), year)
@@ -790,7 +801,7 @@ def attainment_gap_children(*, user: User, drill: str, year: int | None, team_id
     year = parsed.year or year
     if year is None:
         available = _years_with_results(scope)
-        year = available[-1] if available else _last_academic_year()
+        year = _default_year(available, _benchmarks(available))
     results = _results(parsed.stage, scope, cohort, [year])
     if parsed.measure:
         results = results.filter(MEASURE_FILTERS[parsed.measure])

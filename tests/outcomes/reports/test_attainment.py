@@ -291,6 +291,20 @@ def test_default_year_is_the_latest_with_results(world):
     assert report.year == 2025
 
 
+def test_default_year_waits_for_englands_figures(world):
+    """Local results come in months before the national figures: the report opens on the latest
+    year it can compare, and the newer year stays one choice away."""
+    child = world.kids["G"]
+    m.KS4Result.objects.filter(young_person=child).delete()
+    f.KS4ResultFactory(young_person=child, academic_year=2026, attainment8=Decimal("30"),
+                       english_grade=5, maths_grade=5)
+    assert not m.NationalBenchmark.objects.filter(academic_year=2026).exists()
+    report = attainment_gap_report(user=world.personas.manager)
+    assert report.year == 2025
+    assert 2026 in report.years_available
+    assert attainment_gap_report(user=world.personas.manager, year=2026).year == 2026
+
+
 def test_trend_table_and_charts(world):
     report = attainment_gap_report(user=world.personas.manager, year=YEAR)
     earlier = row(report, "trend", "2022/23")
