@@ -134,6 +134,9 @@ USE_TZ = True
 # SSDA903 imports and exports from the staff pages: uploads and results, one folder per job.
 # Holds children's data: keep it on the server's private disk, never under STATIC or a web root.
 DATA_JOBS_DIR = Path(env.str("WAYMARK_DATA_JOBS_DIR", default=str(VAR_DIR / "data-jobs")))
+# A running job whose worker has not written its heartbeat for this long (seconds) is failed by
+# the sweep (`tasks.data_jobs.fail_interrupted`): the worker died. Heartbeats come every 30 s.
+DATA_JOB_HEARTBEAT_LIMIT = env.int("WAYMARK_DATA_JOB_HEARTBEAT_LIMIT", default=10 * 60)
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))

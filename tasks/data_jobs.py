@@ -2,6 +2,7 @@
 
 Thin: the task runs the job through `outcomes.services.data_jobs`, which claims it once, reports
 progress into its row and keeps its result. The service enqueues it after the job's row commits.
+`fail_interrupted`, on the beat schedule, fails the jobs whose worker died while running them.
 """
 
 from __future__ import annotations
@@ -21,3 +22,9 @@ def run(job_id: int) -> str:
     """Run one import or export; its status when it ended ("skipped" if it was not queued)."""
     job = data_jobs.data_job_run(job_id=job_id)
     return job.status if job is not None else "skipped"
+
+
+@shared_task(name="tasks.data_jobs.fail_interrupted")
+def fail_interrupted() -> int:
+    """Fail the jobs left running by a worker that died (no heartbeat for too long); how many."""
+    return data_jobs.data_jobs_interrupted_fail()

@@ -47,10 +47,20 @@ class DataJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the worker running the job last said it was alive. A running job "
+                  "whose heartbeat is too old is failed by the sweep: its worker was "
+                  "interrupted.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"]),
+            # The sweep for jobs whose worker died reads only the running ones.
+            models.Index(fields=["heartbeat_at"], condition=Q(status="running"),
+                         name="data_job_running_heartbeat"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="data_job_kind_valid", condition=Q(kind__in=DataJobKind.values),

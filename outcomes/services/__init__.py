@@ -8,6 +8,7 @@ from .data_jobs import (
     data_job_import_create,
     data_job_result_open,
     data_job_run,
+    data_jobs_interrupted_fail,
 )
 from .errors import StaleVersion
 from .people import allocation_start, young_person_create
@@ -61,6 +62,7 @@ __all__ = [
     "data_job_import_create",
     "data_job_result_open",
     "data_job_run",
+    "data_jobs_interrupted_fail",
     "episode_record",
     "goal_create",
     "goal_progress_record",

@@ -7,6 +7,11 @@
 - `data_job_run` (the worker) claims a queued job once, runs it, reports progress into the row at
   most every PROGRESS_EVERY seconds, and keeps the result: the export as a zip of the tables, the
   import's refused rows as a CSV. It deletes the uploaded files when it ends, however it ends.
+  While it runs it keeps the job's heartbeat (`heartbeat_at`) fresh: with each progress write,
+  and from a thread at least every HEARTBEAT_EVERY seconds.
+- `data_jobs_interrupted_fail` (a periodic task) fails the running jobs whose heartbeat is older
+  than `settings.DATA_JOB_HEARTBEAT_LIMIT` seconds: the worker running them died (killed, lost
+  its machine) without ending them, and they would otherwise show "In progress" for ever.
 - `data_job_result_open` hands the result to whoever may see the job, leaving an access event for
   each young person in it (DESIGN.md rule 5).
 
@@ -18,11 +23,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
 import logging
 import os
 import re
 import shutil
+import threading
 import time
 import uuid
 import zipfile
@@ -35,7 +42,7 @@ from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from outcomes import access
@@ -52,6 +59,7 @@ log = logging.getLogger(__name__)
 
 RUN_TASK = "tasks.data_jobs.run"  # outcomes does not import tasks: enqueued by name
 PROGRESS_EVERY = 1.0  # seconds between progress writes to the job's row
+HEARTBEAT_EVERY = 30.0  # seconds between heartbeats while a job runs (well under the limit)
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # the upload, and the CSV files unzipped, in all
 MAX_FILES = 30  # the return has 11 tables
 HEADER_BYTES = 64 * 1024  # enough for any table's header row
@@ -69,6 +77,8 @@ FAILED_UNEXPECTEDLY = ("The job stopped because of a problem in Waymark. Records
 FAILED_TOO_LONG = ("The job took longer than Waymark allows and was stopped. Records already "
                    "imported are kept; importing the same files again is safe and carries on.")
 FAILED_NO_ACCESS = "You can no longer do this, so the job was not run."
+FAILED_INTERRUPTED = ("The job stopped without finishing: the worker running it was "
+                      "interrupted. Start it again.")
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -333,36 +343,117 @@ def _megabytes() -> str:
 
 
 class _Progress:
-    """The import's progress callback: adds up the children done, writes at most every `every`
-    seconds (and when all are done), so a large import costs a few hundred updates at most."""
+    """The import's and the export's progress callback: adds up the children (or tables) done,
+    writes at most every `every` seconds (and when all are done), so a large import costs a few
+    hundred updates at most. Each write is also a heartbeat.
 
-    def __init__(self, job_id: int, every: float) -> None:
-        self.job_id, self.every = job_id, every
-        self.done, self.written_at = 0, float("-inf")
+    The export calls it inside its one read-only transaction, where the row cannot be written
+    (nor a write seen by the status page until the end): there the figures go to the running
+    heartbeat, which writes them at once through its own connection."""
+
+    def __init__(self, job_id: int, every: float, heartbeat: _Heartbeat | None = None) -> None:
+        self.job_id, self.every, self.heartbeat = job_id, every, heartbeat
+        self.done, self.total, self.written_at = 0, 0, float("-inf")
 
     def __call__(self, done: int, total: int) -> None:
-        self.done = min(self.done + done, total)
+        self.done, self.total = min(self.done + done, total), total
         now = time.monotonic()
         if now - self.written_at >= self.every or self.done >= total:
-            DataJob.objects.filter(pk=self.job_id).update(progress_done=self.done,
-                                                          progress_total=total)
+            if (self.heartbeat is not None and self.heartbeat.running
+                    and connection.in_atomic_block):
+                self.heartbeat.post(self.done, total)
+            else:
+                DataJob.objects.filter(pk=self.job_id).update(progress_done=self.done,
+                                                              progress_total=total,
+                                                              heartbeat_at=timezone.now())
             self.written_at = now
+
+    def flush(self) -> None:
+        """Write the figures last reported, once out of the caller's transaction."""
+        if self.total:
+            DataJob.objects.filter(pk=self.job_id).update(
+                progress_done=self.done, progress_total=self.total, heartbeat_at=timezone.now())
+
+
+class _Heartbeat:
+    """Keeps a running job's `heartbeat_at` fresh from a thread, every `every` seconds, so a job
+    busy in one long step (a large table, a large child) is not taken for one whose worker died;
+    and writes the progress `post`ed to it (at once) with the next beat.
+
+    The thread writes through its own database connection, so it only runs when the job's row is
+    committed: not inside a caller's transaction (a test's), which it could neither see nor wait
+    for. A failed beat is logged and the next one tried; the sweep's limit allows for many.
+    """
+
+    def __init__(self, job_id: int, every: float = HEARTBEAT_EVERY) -> None:
+        self.job_id, self.every = job_id, every
+        self._stopped = threading.Event()
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._progress: tuple[int, int] | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        if connection.in_atomic_block:
+            return
+        self._thread = threading.Thread(target=self._beat, daemon=True,
+                                        name=f"data-job-{self.job_id}-heartbeat")
+        self._thread.start()
+
+    def post(self, done: int, total: int) -> None:
+        with self._lock:
+            self._progress = (done, total)
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def _beat(self) -> None:
+        try:
+            while True:
+                self._wake.wait(self.every)
+                self._wake.clear()
+                if self._stopped.is_set():
+                    return
+                with self._lock:
+                    changes: dict = {"heartbeat_at": timezone.now()}
+                    if self._progress is not None:
+                        changes["progress_done"], changes["progress_total"] = self._progress
+                        self._progress = None
+                try:
+                    DataJob.objects.filter(pk=self.job_id, status=DataJobStatus.RUNNING).update(
+                        **changes)
+                except DatabaseError:
+                    log.warning("Data job %s: the heartbeat could not be written", self.job_id,
+                                exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connection
 
 
 def data_job_run(*, job_id: int, progress_every: float = PROGRESS_EVERY) -> DataJob | None:
     """Run a queued job once (a second delivery of the task finds it claimed and does nothing).
     It ends done with its summary and result, or failed with a message for the user; the
     uploaded files are deleted either way."""
+    now = timezone.now()
     claimed = DataJob.objects.filter(pk=job_id, status=DataJobStatus.QUEUED).update(
-        status=DataJobStatus.RUNNING, started_at=timezone.now())
+        status=DataJobStatus.RUNNING, started_at=now, heartbeat_at=now)
     if not claimed:
         return None
     job = DataJob.objects.select_related("requested_by", "team").get(pk=job_id)
+    heartbeat = _Heartbeat(job_id)
     try:
+        heartbeat.start()
         if job.kind == DataJobKind.IMPORT_903:
             summary, result = _run_import(job, progress_every)
         else:
-            summary, result = _run_export(job)
+            summary, result = _run_export(job, progress_every, heartbeat)
     except ImportRefused as refused:
         _finish(job, error=str(refused))
     except PermissionDenied:
@@ -376,9 +467,36 @@ def data_job_run(*, job_id: int, progress_every: float = PROGRESS_EVERY) -> Data
     else:
         _finish(job, summary=summary, result_file=result)
     finally:
+        heartbeat.stop()
         shutil.rmtree(data_job_directory(job) / INPUT, ignore_errors=True)
     job.refresh_from_db()
     return job
+
+
+def data_jobs_interrupted_fail(*, limit: dt.timedelta | None = None) -> int:
+    """Fail the running jobs whose heartbeat is older than `limit` (default
+    `settings.DATA_JOB_HEARTBEAT_LIMIT` seconds): their worker died without ending them. The
+    user reads a plain message on the status page; the uploaded files of an import are deleted,
+    as when a job ends. Conditional on the heartbeat, so a job that beats meanwhile is left
+    alone. The number of jobs failed."""
+    if limit is None:
+        limit = dt.timedelta(seconds=settings.DATA_JOB_HEARTBEAT_LIMIT)
+    now = timezone.now()
+    stale = (DataJob.objects.filter(status=DataJobStatus.RUNNING, heartbeat_at__lt=now - limit)
+             | DataJob.objects.filter(status=DataJobStatus.RUNNING, heartbeat_at__isnull=True,
+                                      started_at__lt=now - limit))
+    failed = 0
+    for job_id in list(stale.values_list("pk", flat=True)):
+        # One UPDATE a job, checked again: a job that beat (or ended) since it was read stays.
+        failed_now = DataJob.objects.filter(
+            pk=job_id, status=DataJobStatus.RUNNING,
+        ).exclude(heartbeat_at__gte=now - limit).update(
+            status=DataJobStatus.FAILED, finished_at=now, error=FAILED_INTERRUPTED)
+        if failed_now:
+            failed += 1
+            log.warning("Data job %s failed: no heartbeat for %s", job_id, limit)
+            shutil.rmtree(data_job_directory(job_id) / INPUT, ignore_errors=True)
+    return failed
 
 
 def _finish(job: DataJob, *, summary: dict | None = None, result_file: str = "",
@@ -418,14 +536,17 @@ def _run_import(job: DataJob, progress_every: float) -> tuple[dict, str]:
     }, result
 
 
-def _run_export(job: DataJob) -> tuple[dict, str]:
+def _run_export(job: DataJob, progress_every: float,
+                heartbeat: _Heartbeat | None = None) -> tuple[dict, str]:
     if not access.may_export_903(job.requested_by):
         raise PermissionDenied
     directory = data_job_directory(job)
     work = directory / "work"
     shutil.rmtree(work, ignore_errors=True)
     try:
-        written = ssda903_export(year=job.year, directory=work)
+        progress = _Progress(job.pk, progress_every, heartbeat)
+        written = ssda903_export(year=job.year, directory=work, progress=progress)
+        progress.flush()
         # Only the children the requester may see: a team manager's part of the return.
         visible = set(access.young_people_visible_to(job.requested_by, access.Area.CARE_HISTORY)
                       .values_list("child_id", flat=True))

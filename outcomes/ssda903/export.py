@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,10 +76,13 @@ class ExportSummary:
         return self.rows("Header")
 
 
-def ssda903_export(*, year: int, directory: Path) -> ExportSummary:
+def ssda903_export(*, year: int, directory: Path,
+                   progress: Callable[[int, int], None] | None = None) -> ExportSummary:
     """Write the CSV tables of collection year `year` (2025 = 2024/25) into `directory`.
 
-    Covers the whole authority: the caller decides who may run it. Files are overwritten.
+    Covers the whole authority: the caller decides who may run it. Files are overwritten. After
+    each table is written, `progress` is called with the number of tables that step wrote (1)
+    and the number of tables of the year, as the import reports its chunks of children.
     """
     cy = CollectionYear(year)
     tables = t.tables_for(year)  # refuses a year whose tables are not defined
@@ -102,6 +105,8 @@ def ssda903_export(*, year: int, directory: Path) -> ExportSummary:
         for table in tables:
             rows = writers.get(table.key, _no_rows)(cy)
             written.append(_write(directory / table.filename, table, rows))
+            if progress:
+                progress(1, len(tables))
         drafts = _oc3_cohort(cy, status=RecordStatus.DRAFT).count()
     return ExportSummary(year=year, directory=directory, tables=tuple(written),
                          left_out={"OC3 draft records": drafts} if drafts else {})

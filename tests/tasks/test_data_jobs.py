@@ -5,13 +5,17 @@ and the status page shows what it did."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import time
 import zipfile
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
 from outcomes import models as m
@@ -90,6 +94,9 @@ def test_an_export_is_made_by_the_worker_as_a_zip_of_the_tables(worker, personas
     job = finished(m.DataJob.objects.get().pk)
     assert job.status == m.DataJobStatus.DONE, job.error
     assert job.summary["children"] == 1
+    # Progress table by table, written through the heartbeat's connection during the export.
+    assert job.progress_done == job.progress_total == len(job.summary["tables"])
+    assert job.heartbeat_at is not None
 
     download = client.get(f"{response['Location']}download/")
     assert download.status_code == 200
@@ -136,7 +143,8 @@ def test_progress_is_written_at_most_every_interval(monkeypatch):
         def filter(self, **kwargs):
             return self
 
-        def update(self, progress_done, progress_total):
+        def update(self, progress_done, progress_total, heartbeat_at):
+            assert heartbeat_at is not None  # each progress write is a heartbeat
             writes.append((progress_done, progress_total))
 
     monkeypatch.setattr(m.DataJob, "objects", Rows())
@@ -171,3 +179,107 @@ def test_the_import_reports_progress_into_the_row(personas, monkeypatch):
                                  files=csv_uploads())
     data_job_run(job_id=job.pk, progress_every=0)
     assert seen == [(m.DataJobStatus.RUNNING, 1, 2), (m.DataJobStatus.RUNNING, 2, 2)]
+
+
+@pytest.mark.django_db
+def test_the_export_reports_progress_table_by_table(personas, monkeypatch):
+    from outcomes.services.data_jobs import data_job_export_create
+
+    seen: list[tuple[int, int]] = []
+    real = service.ssda903_export
+
+    def spy(**kwargs):
+        progress = kwargs["progress"]
+
+        def record(done, total):
+            progress(done, total)
+            row = m.DataJob.objects.get(pk=job.pk)
+            seen.append((row.progress_done, row.progress_total))
+
+        return real(**{**kwargs, "progress": record})
+
+    monkeypatch.setattr(service, "ssda903_export", spy)
+    job = data_job_export_create(actor=personas.manager, year=YEAR)
+    job = data_job_run(job_id=job.pk, progress_every=0)
+    assert job.status == m.DataJobStatus.DONE, job.error
+    tables = len(job.summary["tables"])
+    assert seen == [(n, tables) for n in range(1, tables + 1)]
+    assert (job.progress_done, job.progress_total) == (tables, tables)
+    assert job.heartbeat_at is not None
+
+
+def running_job(user, *, heartbeat_minutes_ago: float | None, kind=m.DataJobKind.EXPORT_903):
+    started = timezone.now() - dt.timedelta(hours=1)
+    heartbeat = (None if heartbeat_minutes_ago is None
+                 else timezone.now() - dt.timedelta(minutes=heartbeat_minutes_ago))
+    return m.DataJob.objects.create(kind=kind, year=YEAR, requested_by=user,
+                                    status=m.DataJobStatus.RUNNING, started_at=started,
+                                    heartbeat_at=heartbeat)
+
+
+@pytest.mark.django_db
+def test_a_job_left_running_by_a_dead_worker_is_failed_by_the_sweep(personas, settings):
+    settings.DATA_JOB_HEARTBEAT_LIMIT = 10 * 60
+    dead = running_job(personas.manager, heartbeat_minutes_ago=11, kind=m.DataJobKind.IMPORT_903)
+    (service.data_job_directory(dead) / "input").mkdir(parents=True)
+    never_beat = running_job(personas.manager, heartbeat_minutes_ago=None)
+    alive = running_job(personas.manager, heartbeat_minutes_ago=2)
+    queued = m.DataJob.objects.create(kind=m.DataJobKind.EXPORT_903, year=YEAR,
+                                      requested_by=personas.manager)
+
+    assert job_tasks.fail_interrupted() == 2
+    for job in (dead, never_beat, alive, queued):
+        job.refresh_from_db()
+    assert dead.status == never_beat.status == m.DataJobStatus.FAILED
+    assert dead.error == service.FAILED_INTERRUPTED
+    assert dead.finished_at is not None
+    assert not (service.data_job_directory(dead) / "input").exists()  # the upload goes
+    assert alive.status == m.DataJobStatus.RUNNING and not alive.error
+    assert queued.status == m.DataJobStatus.QUEUED
+    assert job_tasks.fail_interrupted() == 0  # already failed: nothing more
+
+    # The status page says so in plain words; no refreshing, no traceback.
+    body = signed_in(personas.manager).get(f"/data/jobs/{dead.pk}/").content.decode()
+    assert "The import did not finish" in body
+    assert ("The job stopped without finishing: the worker running it was interrupted. "
+            "Start it again.") in body
+    assert "Traceback" not in body and 'http-equiv="refresh"' not in body
+
+
+@pytest.mark.django_db
+def test_a_progress_write_is_a_heartbeat(personas):
+    job = running_job(personas.manager, heartbeat_minutes_ago=60)
+    before = m.DataJob.objects.get(pk=job.pk).heartbeat_at
+    service._Progress(job.pk, every=0)(1, 3)
+    assert m.DataJob.objects.get(pk=job.pk).heartbeat_at > before
+    assert service.data_jobs_interrupted_fail() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_thread_beats_while_a_job_runs(personas):
+    job = running_job(personas.manager, heartbeat_minutes_ago=60)
+    heartbeat = service._Heartbeat(job.pk, every=0.05)
+    heartbeat.start()
+    try:
+        assert heartbeat.running
+        deadline = time.monotonic() + 10
+        while m.DataJob.objects.get(pk=job.pk).heartbeat_at < timezone.now() - dt.timedelta(
+                minutes=1):
+            assert time.monotonic() < deadline, "no heartbeat written"
+            time.sleep(0.05)
+        heartbeat.post(2, 5)  # progress handed over from inside a transaction
+        while m.DataJob.objects.get(pk=job.pk).progress_done != 2:
+            assert time.monotonic() < deadline, "progress not written"
+            time.sleep(0.05)
+    finally:
+        heartbeat.stop()
+    assert not heartbeat.running
+    assert m.DataJob.objects.get(pk=job.pk).progress_total == 5
+
+
+@pytest.mark.django_db
+def test_the_sweep_is_on_the_beat_schedule_once():
+    call_command("setup_schedules")
+    call_command("setup_schedules")
+    [task] = PeriodicTask.objects.filter(task="tasks.data_jobs.fail_interrupted")
+    assert task.enabled and task.interval is not None

@@ -14,13 +14,16 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 SWEEP = "Reminders: daily sweep"
 DISPATCH = "Reminders: dispatch the outbox"
 CHECK_INS = "Care leavers: the bot's birthday check-in"
+INTERRUPTED_JOBS = "Data jobs: fail the jobs whose worker died"
+# Often enough that a user waiting on the status page is told soon after the heartbeat limit.
+INTERRUPTED_JOBS_MINUTES = 5
 # After the sweep has refreshed the schedules, and out of a young person's quiet hours.
 CHECK_IN_HOUR = 10
 
 
 class Command(BaseCommand):
-    help = ("Create the beat schedules for the reminder sweep, the outbox dispatcher and the "
-            "bot's birthday check-in.")
+    help = ("Create the beat schedules for the reminder sweep, the outbox dispatcher, the "
+            "bot's birthday check-in and the sweep for data jobs whose worker died.")
 
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true",
@@ -34,6 +37,8 @@ class Command(BaseCommand):
         )
         every_minute, _ = IntervalSchedule.objects.get_or_create(
             every=1, period=IntervalSchedule.MINUTES)
+        every_five_minutes, _ = IntervalSchedule.objects.get_or_create(
+            every=INTERRUPTED_JOBS_MINUTES, period=IntervalSchedule.MINUTES)
         mid_morning, _ = CrontabSchedule.objects.get_or_create(
             minute="0", hour=str(CHECK_IN_HOUR), day_of_week="*", day_of_month="*",
             month_of_year="*", timezone=settings.TIME_ZONE,
@@ -43,6 +48,8 @@ class Command(BaseCommand):
             DISPATCH: {"task": "tasks.reminders.dispatch", "interval": every_minute,
                        "crontab": None},
             CHECK_INS: {"task": "tasks.check_ins.ask", "crontab": mid_morning, "interval": None},
+            INTERRUPTED_JOBS: {"task": "tasks.data_jobs.fail_interrupted",
+                               "interval": every_five_minutes, "crontab": None},
         }
         for name, defaults in wanted.items():
             task, created = PeriodicTask.objects.get_or_create(name=name, defaults=defaults)
