@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from outcomes import codes
 from outcomes.models import (
+    Adoption,
+    AdoptionDecision,
     Allocation,
     Attendance,
     CareLeaverRecord,
@@ -52,6 +54,7 @@ KINDS: tuple[str, ...] = (
     "allocation.ended",
     "school.left",
     "approval.ended",
+    "adoption.decision_reversed",
     "plan.superseded",
     "care.started",
     "approval.temporary",
@@ -64,6 +67,9 @@ KINDS: tuple[str, ...] = (
     "episode.temporary_move",
     "allocation.started",
     "school.started",
+    "adoption.best_interests",
+    "adoption.decided",
+    "adoption.matched",
     "plan.created",
     "plan.agreed",
     "review.cla",
@@ -302,6 +308,38 @@ def _connected_person_approvals(view: _View) -> Iterator[ChronologyEntry]:
                          f"Connected-person approval ended: {carer}")
 
 
+def _adoption_decisions(view: _View) -> Iterator[ChronologyEntry]:
+    # SSDA903 PlacedAdoption: the agency decision maker's decision, and its reversal if it came.
+    for decision in AdoptionDecision.objects.filter(young_person=view.young_person):
+        yield _entry("adoption.decided", decision.decided_on, decision,
+                     "Decision that they should be placed for adoption")
+        if decision.reversed_on:
+            yield _entry(
+                "adoption.decision_reversed", decision.reversed_on, decision,
+                "Decision that they should no longer be placed for adoption",
+                f"Reason: {_label(codes.REASON_PLACED_CEASED, decision.reversal_reason)}.",
+            )
+
+
+def _adoptions(view: _View) -> Iterator[ChronologyEntry]:
+    # SSDA903 AD1 (one a child). What is recorded about the adopters is theirs, not the child's
+    # story: shown to staff, left out of the young person's own view like other people's names.
+    for adoption in Adoption.objects.filter(young_person=view.young_person):
+        yield _entry("adoption.best_interests", adoption.best_interests_on, adoption,
+                     "Decision that adoption is in their best interests")
+        adopters = ""
+        if view.names:
+            number = _label(codes.NUMBER_OF_ADOPTERS, adoption.number_of_adopters)
+            sex = _label(codes.SEX_OF_ADOPTERS, adoption.sex_of_adopters)
+            status = _label(codes.LEGAL_STATUS_OF_ADOPTERS, adoption.legal_status_of_adopters)
+            adopters = f"Adopters: {number}; {sex.lower()}; {status.lower()}."
+        yield _entry(
+            "adoption.matched", adoption.matched_on, adoption, "Matched with adopters",
+            "Their foster carers are adopting them." if adoption.by_foster_carers else "",
+            adopters,
+        )
+
+
 # --- Plans and reviews ----------------------------------------------------------------------
 
 
@@ -535,6 +573,8 @@ _BUILDERS: tuple[tuple[Callable[[_View], Iterator[ChronologyEntry]], bool], ...]
     (_episodes, False),
     (_allocations, False),
     (_connected_person_approvals, False),
+    (_adoption_decisions, False),
+    (_adoptions, False),
     (_pathway_plans, False),
     (_young_person_views, False),
     (_goal_progress, False),

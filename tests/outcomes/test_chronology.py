@@ -24,9 +24,9 @@ from tests import factories as f
 
 D = dt.date
 UTC = dt.UTC
-# One query per source table (18); the young person's view skips the five adviser-only tables.
-STAFF_QUERIES = 19
-YOUNG_PERSON_QUERIES = 13
+# One query per source table (21); the young person's view skips the six adviser-only tables.
+STAFF_QUERIES = 21
+YOUNG_PERSON_QUERIES = 15
 
 # Where each record model's rows come from, as a lookup to the young person (and a filter, for
 # rows that are deliberately left out), or why the model is not in the chronology at all. A new
@@ -36,6 +36,8 @@ IN_CHRONOLOGY: dict[type[Model], tuple[str, dict]] = {
     m.Episode: ("young_person", {}),
     m.Allocation: ("young_person", {}),
     m.ConnectedPersonApproval: ("young_person", {}),
+    m.AdoptionDecision: ("young_person", {}),
+    m.Adoption: ("young_person", {}),
     m.PathwayPlan: ("young_person", {}),
     m.YoungPersonView: ("section__plan__young_person", {}),
     m.GoalProgress: ("goal__section__plan__young_person", {}),
@@ -69,10 +71,6 @@ NOT_IN_CHRONOLOGY: dict[type[Model], str] = {
     m.ScheduleEntry: "a due date worked out from the records, not an event",
     m.DataJob: "an import or export run by staff, not about one young person",
     m.OutcomesRecord: "the SSDA903 OC2 yearly outcome flags: a return figure, not an event",
-    # Not yet in the chronology (left for the next session): the adoption decision and the
-    # adoption match are events in a child's life and should join it.
-    m.AdoptionDecision: "SSDA903 PlacedAdoption: not yet shown in the chronology",
-    m.Adoption: "SSDA903 AD1: not yet shown in the chronology",
 }
 
 
@@ -153,6 +151,16 @@ def build_history(young_person: m.YoungPerson, *, young_person_user: m.User | No
             started_on=start, ended_on=end, reason_new_episode=rne, legal_status=ls, place=place,
             place_provider=provider, reason_ceased=rec, reason_place_change=rpc,
         ))
+
+    # Adoption: a decision to place reversed, a second one, the best-interests decision the same
+    # day, then the match with adopters.
+    h.add("placed1", f.AdoptionDecisionFactory(young_person=yp, decided_on=D(2023, 4, 3),
+                                               reversed_on=D(2023, 9, 4), reversal_reason="RD1"))
+    h.add("placed2", f.AdoptionDecisionFactory(young_person=yp, decided_on=D(2024, 3, 5)))
+    h.add("adoption", f.AdoptionFactory(young_person=yp, best_interests_on=D(2024, 3, 5),
+                                        matched_on=D(2024, 6, 10), by_foster_carers=True,
+                                        number_of_adopters="2", sex_of_adopters="MF",
+                                        legal_status_of_adopters="L11"))
 
     # Workers: an IRO's allocation ends the day the second social worker's starts.
     for name, worker, role, start, end in (
@@ -355,6 +363,32 @@ def test_dates_follow_the_records(history):
         "Participation: Absent, briefs an advocate or the IRO.")
 
 
+def test_adoption_events_read_in_plain_words(history):
+    entries = chronology_for(young_person=history.young_person)
+
+    adoption = [(e.on, e.kind, e.title, e.detail) for e in entries
+                if e.kind.startswith("adoption.")]
+    assert adoption == [
+        (D(2023, 4, 3), "adoption.decided", "Decision that they should be placed for adoption",
+         ""),
+        (D(2023, 9, 4), "adoption.decision_reversed",
+         "Decision that they should no longer be placed for adoption",
+         "Reason: The child's needs changed."),
+        (D(2024, 3, 5), "adoption.best_interests",
+         "Decision that adoption is in their best interests", ""),
+        (D(2024, 3, 5), "adoption.decided", "Decision that they should be placed for adoption",
+         ""),
+        (D(2024, 6, 10), "adoption.matched", "Matched with adopters",
+         "Their foster carers are adopting them. Adopters: Couple; male and female couple; "
+         "married couple (different sex)."),
+    ]
+    # The adopters' details are theirs: the young person's own view leaves them out.
+    own = chronology_for(young_person=history.young_person, viewer_is_young_person=True)
+    [matched] = by_kind(own, "adoption.matched")
+    assert matched.detail == "Their foster carers are adopting them."
+    assert not [e for e in entries if e.kind.startswith("adoption.") and e.adviser_only]
+
+
 # --- Completeness: every record, each event once --------------------------------------------
 
 
@@ -385,6 +419,10 @@ def events_in(record: Model, *, followed_on: set[tuple[int, dt.date]]) -> int:
                                   record.ended_on)))
     if isinstance(record, m.PathwayPlan):
         return 1 + bool(record.agreed_on) + (record.status == m.PlanStatus.SUPERSEDED)
+    if isinstance(record, m.AdoptionDecision):
+        return 1 + bool(record.reversed_on)
+    if isinstance(record, m.Adoption):
+        return 2  # the best-interests decision and the match
     if isinstance(record, m.PeriodOfCare | m.Allocation | m.SchoolEnrolment):
         return 1 + bool(record.ended_on)
     return 1
