@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -283,7 +284,9 @@ class Allocation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.worker} for {self.young_person_id}"
 
-    def clean(self) -> None:
+    def clean(self, *, siblings: Iterable[Allocation] | None = None) -> None:
+        """`siblings`: the young person's allocations as they will be, when the caller holds
+        them all (an import): the overlap is then checked among them in memory, not queried."""
         errors = {}
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             errors["ended_on"] = "An allocation cannot end before it starts."
@@ -294,7 +297,15 @@ class Allocation(models.Model):
             )
         if errors:
             raise ValidationError(errors)
-        if self.young_person_id and self.started_on:
+        if siblings is not None and self.started_on:
+            end = self.ended_on or dt.date.max
+            if any(o is not self and (o.pk is None or o.pk != self.pk) and o.role == self.role
+                   and o.started_on <= end
+                   and (o.ended_on is None or o.ended_on >= self.started_on) for o in siblings):
+                raise ValidationError(
+                    {"started_on": "This overlaps another allocation in the same role."}
+                )
+        elif self.young_person_id and self.started_on:
             end = self.ended_on or dt.date.max
             overlapping = Allocation.objects.filter(
                 young_person_id=self.young_person_id, role=self.role, started_on__lte=end

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -137,6 +138,13 @@ class Episode(models.Model):
     )
     history = HistoricalRecords()
 
+    # Not a field. True on an episode whose regulation 24 decision is held outside Waymark: an
+    # SSDA903 import records placements already made as the return states them (the decision
+    # lives in the authority's case system, and the import counts such placements in its notes).
+    # `clean()` then leaves out the connected-person approval check (REFERENCE.md §1.3); every
+    # other check still runs. Only the import sets it; staff pages, the API and the bot never do.
+    approval_held_elsewhere: bool = False
+
     class Meta:
         ordering = ["young_person_id", "started_on"]
         constraints = [
@@ -180,7 +188,12 @@ class Episode(models.Model):
     def is_short_break(self) -> bool:
         return self.legal_status in codes.SHORT_BREAK_LEGAL_STATUSES
 
-    def clean(self) -> None:
+    def clean(self, *, siblings: Iterable[Episode] | None = None) -> None:
+        """The episode's own checks, then its period of care, no overlap with the young person's
+        other episodes, and the regulation 24 approval of a connected-person placement (unless
+        `approval_held_elsewhere`). `siblings`: the young person's episodes as they will be,
+        when the caller holds them all (an import writing a child's history at once); the
+        overlap is then checked among them in memory instead of by a query."""
         errors: dict[str, str] = {}
         if self.started_on and self.place:
             try:
@@ -200,11 +213,13 @@ class Episode(models.Model):
         if not self.started_on:
             return  # the field's own "required" error says it; the checks below need a date
         self._clean_within_period()
-        self._clean_no_overlap()
-        self._clean_connected_person_approval()
+        self._clean_no_overlap(siblings)
+        if not self.approval_held_elsewhere:
+            self._clean_connected_person_approval()
 
     def _clean_within_period(self) -> None:
-        period = self.period_of_care if self.period_of_care_id else None
+        # The period given, saved or not yet (an import checks a child's rows before writing).
+        period = getattr(self, "period_of_care", None)
         if period is None:
             return
         if period.young_person_id != self.young_person_id:
@@ -216,17 +231,24 @@ class Episode(models.Model):
                 {"started_on": "The episode falls outside its period of care."}
             )
 
-    def _clean_no_overlap(self) -> None:
-        if not (self.young_person_id and self.started_on):
-            return
+    def _clean_no_overlap(self, siblings: Iterable[Episode] | None = None) -> None:
         end = self.ended_on or dt.date.max
         # Episodes touch but do not overlap: the next one starts the day the last one ends.
-        clash = Episode.objects.filter(
-            young_person_id=self.young_person_id, started_on__lt=end
-        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=self.started_on))
-        if self.pk:
-            clash = clash.exclude(pk=self.pk)
-        other = clash.first()
+        if siblings is not None:
+            other = min((o for o in siblings
+                         if o is not self and (o.pk is None or o.pk != self.pk)
+                         and o.started_on < end
+                         and (o.ended_on is None or o.ended_on > self.started_on)),
+                        key=lambda o: o.started_on, default=None)
+        else:
+            if not (self.young_person_id and self.started_on):
+                return
+            clash = Episode.objects.filter(
+                young_person_id=self.young_person_id, started_on__lt=end
+            ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=self.started_on))
+            if self.pk:
+                clash = clash.exclude(pk=self.pk)
+            other = clash.first()
         if other:
             raise ValidationError(
                 {"started_on": f"This episode overlaps the episode from "

@@ -26,9 +26,16 @@ Contract:
   DUC are read and checked but not held.
 
 Cost: children are read in chunks with a fixed number of queries a chunk; a child whose rows all
-match the record costs nothing more. A child with changes is read again, locked, inside its own
-transaction, then written record by record: an INSERT or UPDATE and its history row, plus the
-episode overlap check and the unique LA child id of a new young person.
+match the record costs nothing more. The children of a chunk with changes are read again, locked,
+in one transaction; each child's writes are checked in memory (each field and the model's
+`clean()`, the child's episodes and allocations checked against each other as they will be), a
+child failing a check is refused before anything is written, and the rest are written in bulk,
+model by model, each INSERT or UPDATE with its history rows (`bulk_create_with_history`,
+`bulk_update_with_history`): a fixed number of queries a chunk. What only the database knows
+(unique and check constraints, the episode exclusion constraint, foreign keys) it enforces on that
+write; if it refuses, the chunk's transaction is undone and its children are written again one
+by one, each in its own transaction with the full checks (`_Op.save`), so only the bad child is
+refused, in the constraint's own words.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from typing import IO, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from outcomes import codes
 from outcomes.models import (
@@ -81,6 +89,7 @@ from ._save import _refuse_nul_characters as refuse_nul_characters
 from .reminders import schedule_refresh
 
 CHUNK = 500
+BATCH = 1000  # rows an INSERT or UPDATE statement carries
 IMPORTED_FIRST_NAME = "Child"  # "Child 1001": the return has no names
 PERIODS_OF_CARE = "Periods of care"  # derived from Episodes: counted by record, not by row
 SW_ID = re.compile(r"^SW(\d{1,10})$")
@@ -250,7 +259,7 @@ class _Run:
             return
         existing = self._load([c.child for c in sound])
         workers = self._workers(sound)
-        changed: list[YoungPerson] = []
+        to_write: list[ChildRows] = []
         for child in sound:
             plan = _Plan(self, child, existing[child.child], workers)
             if plan.problems:
@@ -258,13 +267,48 @@ class _Run:
             elif not plan.ops:
                 self._count(child, plan)
             else:
-                person = self._write(child, workers)
-                if person is not None:
-                    changed.append(person)
+                to_write.append(child)
+        if not to_write:
+            return
+        changed = self._write_together(to_write, workers)
         if changed:
             # The statutory schedule follows the care history (as after any episode write).
             with transaction.atomic():
                 schedule_refresh(young_people=changed)
+
+    def _write_together(self, children: list[ChildRows],
+                        workers: dict[int, User]) -> list[YoungPerson]:
+        """Plan again from the record as it is now, locked; check each child's writes in
+        memory, refusing a child that fails; write the others in bulk, all in one transaction.
+        If the database refuses the bulk write, undo it and write child by child (`_write`)."""
+        results: list[tuple[ChildRows, _Plan | list[Problem]]] = []
+        try:
+            with transaction.atomic():
+                existing = self._load([c.child for c in children], lock=True)
+                plans: list[_Plan] = []
+                for child in children:
+                    plan = _Plan(self, child, existing[child.child], workers)
+                    problems = plan.problems or plan.check()
+                    if problems:
+                        results.append((child, problems))
+                    else:
+                        plans.append(plan)
+                        results.append((child, plan))
+                _bulk_save([op for plan in plans for op in plan.ops], actor=self.actor,
+                           reason=self.reason)
+        except IntegrityError:
+            # A constraint only the database knows: find the child, each in a transaction.
+            return [person for child in children
+                    if (person := self._write(child, workers)) is not None]
+        changed = []
+        for child, result in results:
+            if isinstance(result, _Plan):
+                self._count(child, result)
+                if result.ops:
+                    changed.append(result.person)
+            else:
+                self._reject(child, result)
+        return changed
 
     def _write(self, child: ChildRows, workers: dict[int, User]) -> YoungPerson | None:
         """Plan again from the record as it is now, locked, and write: all or nothing."""
@@ -402,7 +446,39 @@ class _Op:
     columns: dict[str, tuple[Row, str]] = field(default_factory=dict)
     parents: dict[str, models.Model] = field(default_factory=dict)
     derived: bool = False  # a period of care: counted apart from the rows
-    approval_recorded_elsewhere: bool = False
+    fields: frozenset[str] = frozenset()  # of a change: the fields it changes
+
+    def attach(self) -> None:
+        """Point the record at its parents (their ids are set once they are saved)."""
+        for name, parent in self.parents.items():
+            setattr(self.instance, name, parent)
+
+    def check(self, *, siblings: list[models.Model] | None = None) -> None:
+        """Validate as `save` does, without a query: each field and the model's `clean()` (with
+        the record's `siblings`, the child's episodes or allocations as they will be, when
+        given). Left to the database, which enforces them on the bulk write: unique fields,
+        the check and unique constraints, and that a record a foreign key names exists."""
+        instance = self.instance
+        self.attach()
+        refuse_nul_characters(instance)
+        exclude = set(self.parents) | {
+            f.name for f in instance._meta.concrete_fields if f.is_relation
+            and (getattr(instance, f.attname) is not None
+                 or (f.is_cached(instance) and f.get_cached_value(instance) is not None))}
+        errors: dict[str, Any] = {}
+        try:
+            instance.clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            if siblings is None:
+                instance.clean()
+            else:
+                instance.clean(siblings=siblings)  # type: ignore[call-arg]
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *, actor: User | None, reason: str) -> None:
         """Validate and save with the actor in the history, as `validated_save` does, in fewer
@@ -412,12 +488,7 @@ class _Op:
         constraint's own words (`_constraint_problem`). full_clean would ask the database the
         same thing, with a SELECT and a savepoint for each constraint of each record."""
         instance = self.instance
-        for name, parent in self.parents.items():
-            setattr(instance, name, parent)  # now saved, so its id is set too
-        if self.approval_recorded_elsewhere:
-            # The return states placements already made; their regulation 24 decisions live in
-            # the authority's case system, not in the return (counted in the summary's notes).
-            instance._clean_connected_person_approval = _not_checked
+        self.attach()  # the parents are saved now, so their ids are set too
         refuse_nul_characters(instance)
         instance.full_clean(exclude=set(self.parents), validate_constraints=False)
         instance._history_user = actor
@@ -429,8 +500,30 @@ class _Op:
         return Problem(row.file, row.line, row.child, column, reason)
 
 
-def _not_checked() -> None:
-    return None
+# The order of the bulk writes: parents before the records that name them.
+_WRITE_ORDER: tuple[type[models.Model], ...] = (
+    YoungPerson, PeriodOfCare, Episode, CLAReview, OutcomesRecord, CareLeaverRecord, Adoption,
+    AdoptionDecision, Allocation)
+
+
+def _bulk_save(ops: list[_Op], *, actor: User | None, reason: str) -> None:
+    """Write checked records model by model, changes before new records (a period or episode
+    closed before the next one opens), each with its history row (actor and reason)."""
+    assert all(type(op.instance) in _WRITE_ORDER for op in ops)
+    for model in _WRITE_ORDER:
+        mine = [op for op in ops if type(op.instance) is model]
+        for op in mine:
+            op.attach()  # the parents were written just before: their ids are set now
+        changes = [op for op in mine if not op.created]
+        if changes:
+            fields = sorted(frozenset().union(*(op.fields for op in changes)))
+            bulk_update_with_history([op.instance for op in changes], model, fields,
+                                     batch_size=BATCH, default_user=actor,
+                                     default_change_reason=reason)
+        new = [op.instance for op in mine if op.created]
+        if new:
+            bulk_create_with_history(new, model, batch_size=BATCH, default_user=actor,
+                                     default_change_reason=reason)
 
 
 class _Plan:
@@ -466,6 +559,24 @@ class _Plan:
     def refuse(self, row: Row, column: str, reason: str) -> None:
         self.problems.append(Problem(row.file, row.line, row.child, column, reason))
 
+    def check(self) -> list[Problem]:
+        """Each write checked in memory (`_Op.check`): what refuses the child, or nothing."""
+        episodes = [*self.existing.episodes.values(),
+                    *(op.instance for op in self.ops if op.created
+                      and isinstance(op.instance, Episode))]
+        allocations = [*self.existing.allocations.values(),
+                       *(op.instance for op in self.ops if op.created
+                         and isinstance(op.instance, Allocation))]
+        problems: list[Problem] = []
+        for op in self.ops:
+            siblings = (episodes if isinstance(op.instance, Episode) else allocations
+                        if isinstance(op.instance, Allocation) else None)
+            try:
+                op.check(siblings=siblings)
+            except ValidationError as error:
+                problems.extend(_problems_from(error, op))
+        return problems
+
     def upsert(self, model: type[models.Model], current: models.Model | None,
                values: dict[str, Any], *, row: Row, parents: dict[str, models.Model],
                on_create: dict[str, Any] | None = None,
@@ -486,7 +597,8 @@ class _Plan:
             return current, None, changed
         for name in changed & set(values):
             setattr(current, name, values[name])
-        op = _Op(current, False, row, columns=columns, parents=parents)
+        op = _Op(current, False, row, columns=columns, parents=parents,
+                 fields=frozenset(changed))
         self.ops.append(op)
         return current, op, changed
 
@@ -671,7 +783,9 @@ class _Plan:
             return
         op.rows = (row,)
         if row["PLACE"] in codes.CONNECTED_PERSON_PLACEMENTS:
-            op.approval_recorded_elsewhere = True
+            # The return states placements already made; their regulation 24 decisions live in
+            # the authority's case system, not in the return (counted in the summary's notes).
+            op.instance.approval_held_elsewhere = True
             if not any(a.in_force_on(row["DECOM"]) for a in self.existing.approvals):
                 self.notes[NOTE_NO_APPROVAL] += 1
 
