@@ -371,6 +371,86 @@ def test_a_refusal_by_a_database_constraint_is_in_the_models_words(files, admin)
     assert not m.YoungPerson.history.filter(child_id="1002").exists()
 
 
+def test_a_constraint_refusal_in_a_chunk_refuses_that_child_only(files, admin, monkeypatch):
+    """The chunk is written in bulk; when the database refuses it (here OC3's check constraint,
+    which only the database enforces), the chunk is undone and written child by child: the bad
+    child is refused in the constraint's words, the others go in with their history."""
+    from outcomes.services import ssda903_import as service
+
+    writes = []
+    bulk_save = service._bulk_save
+    monkeypatch.setattr(service, "_bulk_save",
+                        lambda ops, **kw: writes.append(len(ops)) or bulk_save(ops, **kw))
+    files.set("oc3.csv", 2, "IN_TOUCH", "DIED")  # 1002, with ACTIV F2 and ACCOM U1
+
+    summary = ssda903_import(actor=admin, year=YEAR, directory=files.directory,
+                             team=m.Team.objects.get(name="Children in care team"),
+                             chunk_size=500)
+
+    assert len(writes) == 1  # one bulk write for the chunk, undone
+    assert [(p.file, p.line, p.field, p.reason) for p in summary.rejections if p.field] == [
+        ("oc3.csv", 2, "ACTIV", "When the young person died or returned home, activity and "
+                                "accommodation are 0.")]
+    assert (summary.children.created, summary.children.rejected) == (2, 1)
+    assert child_ids() == {"1001", "1003"}
+    assert not m.YoungPerson.history.filter(child_id="1002").exists()
+    assert not m.CareLeaverRecord.history.exists()
+    history = m.Episode.history.all()
+    assert history.count() == 3
+    assert {(h.history_user, h.history_type, h.history_change_reason) for h in history} == {
+        (admin, "+", "SSDA903 import, 2024/25")}
+
+
+def test_a_child_failing_a_check_in_memory_is_refused_and_the_chunk_written_in_bulk(
+        files, admin, monkeypatch):
+    """A check the model makes (two of a child's episodes overlapping) refuses that child
+    before the chunk is written: the others go in by the one bulk write, not child by child."""
+    from outcomes.services import ssda903_import as service
+
+    one_by_one = []
+    write = service._Run._write
+    monkeypatch.setattr(service._Run, "_write",
+                        lambda self, *a: one_by_one.append(a) or write(self, *a))
+    files.set("episodes.csv", 2, "PLACE", "K3")  # DECOM 01/02/2023: not a type until 2024/25
+
+    summary = run(files, actor=admin)
+
+    (problem,) = [p for p in summary.rejections if p.field]
+    assert (problem.file, problem.line, problem.field) == ("episodes.csv", 2, "PLACE")
+    assert problem.reason.startswith("'K3' is not a valid placement type")
+    assert one_by_one == []
+    assert child_ids() == {"1002", "1003"}
+
+
+def test_a_first_import_costs_the_same_queries_for_5_or_50_children(tmp_path, team):
+    def build(n: int) -> Path:
+        directory = tmp_path / f"n{n}"
+        directory.mkdir()
+        header, episodes, reviews = ([line] for line in (
+            TABLES["header.csv"].splitlines()[0], TABLES["episodes.csv"].splitlines()[0],
+            TABLES["reviews.csv"].splitlines()[0]))
+        for i in range(n):
+            c = f"N{n}C{i:04d}"
+            header.append(f"{c},F,15/06/2012,WBRI,,0,")
+            episodes.append(f"{c},01/02/2023,S,C2,N1,U4,PR1,01/10/2024,X1,CARPL,,,")
+            episodes.append(f"{c},01/10/2024,P,C2,N1,U1,PR4,,,,,,")
+            reviews.append(f"{c},15/06/2012,10/05/2024,PN1")
+        for name, lines in (("h.csv", header), ("e.csv", episodes), ("r.csv", reviews)):
+            (directory / name).write_text("\n".join(lines) + "\n")
+        return directory
+
+    queries = {}
+    for n in (5, 50):
+        directory = build(n)
+        with CaptureQueriesContext(connection) as captured:
+            summary = ssda903_import(actor=None, year=YEAR, directory=directory, team=team)
+        assert summary.children.created == n
+        queries[n] = [q["sql"] for q in captured
+                      if "outcomes_scheduleitem" not in q["sql"]]  # the schedule refresh
+    assert len(queries[5]) == len(queries[50]), (queries[5], queries[50])
+    assert m.Episode.history.count() == 2 * 55
+
+
 def test_a_new_child_needs_a_team(files, admin):
     summary = ssda903_import(actor=admin, year=YEAR, directory=files.directory, team=None)
 
@@ -571,3 +651,37 @@ def test_command_reports_files_it_cannot_read(files, team):
         call_command("import_903", str(files.directory), "--year", "2025", "--team", team.name,
                      stdout=io.StringIO())
     assert child_ids() == set()
+
+
+# --- the model's switches the import uses ------------------------------------------------------
+
+
+def test_an_episode_approval_held_elsewhere_skips_only_the_regulation_24_check():
+    from django.core.exceptions import ValidationError
+
+    episode = f.EpisodeFactory.build(
+        period_of_care=f.PeriodOfCareFactory(), place="U1", place_provider="PR4")
+    episode.young_person = episode.period_of_care.young_person
+    with pytest.raises(ValidationError, match="regulation 24"):
+        episode.full_clean()
+    episode.approval_held_elsewhere = True
+    episode.full_clean()
+    episode.ended_on = episode.started_on  # the other checks still run
+    with pytest.raises(ValidationError, match="end after the day it starts"):
+        episode.full_clean()
+
+
+def test_an_episode_checked_against_its_siblings_in_memory_asks_no_query(
+        django_assert_num_queries):
+    from django.core.exceptions import ValidationError
+
+    period = f.PeriodOfCareFactory()
+    first = f.EpisodeFactory.build(period_of_care=period, young_person=period.young_person)
+    second = f.EpisodeFactory.build(period_of_care=period, young_person=period.young_person,
+                                    started_on=first.started_on.replace(day=20))
+    with django_assert_num_queries(0), pytest.raises(
+            ValidationError, match="overlaps the episode from 03/05/2022"):
+        second.clean(siblings=[first, second])
+    first.ended_on, first.reason_ceased = second.started_on, "P1"
+    with django_assert_num_queries(0):
+        second.clean(siblings=[first, second])
