@@ -1092,9 +1092,10 @@ class _Generator:
                 cut = s + self.ri(120, min(e - s - 30, 540))
                 out.append([s, cut, *seg[2:]])
                 out.append([cut, e, "U4" if place == "U6" else "U1", *seg[3:]])
-            elif place in RETIRED and s < CUTOVER_2026 < e:
-                # No episode with a retired code may reach into 2025/26 (rule 146 reads every
-                # episode in the year): semi-independent and independent living became
+            elif place in RETIRED and e >= CUTOVER_2026:
+                # No episode with a retired code may reach into 2025/26, not even ending on
+                # 1 April 2025, a day of that year (rule 146 reads every episode open in the year,
+                # and the import refuses the code there): semi-independent and independent living became
                 # supported accommodation (K3) on 1 April 2024, "other" a children's home.
                 if place == "Z1":
                     out.append([s, e, "K2", "PR4", seg[4], seg[5], self.choice(self.homes)])
