@@ -24,12 +24,14 @@ install: $(INSTALLED) $(GOVUK_BUILT)
 # GOV.UK Frontend from npm (package-lock.json): its compiled CSS and JS, and its images less the
 # crown (Waymark is not on GOV.UK), into web/static/govuk/ (generated, git-ignored). No fonts: the
 # pages use Arial (web/static/web/waymark.css).
-$(GOVUK_BUILT): package.json package-lock.json
+$(GOVUK_BUILT): package.json package-lock.json Makefile
 	@command -v npm >/dev/null || (echo "npm is needed to build the pages' assets: install Node.js and npm (Debian: apt-get install nodejs npm)" && exit 1)
 	@npm ci --no-audit --no-fund --silent
 	@rm -rf $(GOVUK_STATIC) && mkdir -p $(GOVUK_STATIC)/assets/images
 	@cp $(GOVUK_DIST)/govuk-frontend.min.css $(GOVUK_DIST)/govuk-frontend.min.css.map \
 		$(GOVUK_DIST)/govuk-frontend.min.js $(GOVUK_DIST)/govuk-frontend.min.js.map $(GOVUK_STATIC)/
+	@# No font is shipped, so GOV.UK's @font-face rules (which would fetch /assets/fonts/) go too.
+	@sed -E -i 's/@font-face\{[^}]*\}//g' $(GOVUK_STATIC)/govuk-frontend.min.css
 	@find $(GOVUK_DIST)/assets/images -type f ! -name 'favicon*' ! -name 'govuk-icon*' \
 		! -name 'govuk-opengraph*' -exec cp {} $(GOVUK_STATIC)/assets/images/ \;
 	@touch $@

@@ -22,6 +22,8 @@ def test_the_build_copied_gov_uk_frontend_without_the_crown_or_the_font():
     assert not {name for name in copied if name.startswith(("favicon", "govuk-icon",
                                                               "govuk-opengraph"))}
     assert not list((STATIC / "govuk").rglob("*.woff*"))
+    # Nor any rule that would ask for one (a 404 on every page drawn before waymark.css loads).
+    assert "/assets/fonts/" not in (STATIC / "govuk/govuk-frontend.min.css").read_text()
     version = re.search(r'"govuk-frontend": "([^"]+)"',
                         (Path(settings.BASE_DIR) / "package.json").read_text()).group(1)
     assert re.fullmatch(r"5\.\d+\.\d+", version)  # an exact 5.x version
