@@ -14,6 +14,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from .dates import is_working_day
+from .risk import KIND_LABELS, RiskKind
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -36,3 +37,14 @@ def escalation_round_at(*, raised_at: dt.datetime, round_number: int,
                         ack: dt.timedelta) -> dt.datetime:
     """When round `round_number` falls due."""
     return raised_at + ack * round_number
+
+
+def kind_labels(kinds: list[str]) -> list[str]:
+    """Stored kinds (RiskKind values) in plain words (`KIND_LABELS`), in the order given."""
+    labels = []
+    for value in kinds:
+        try:
+            labels.append(KIND_LABELS[RiskKind(value)])
+        except (ValueError, KeyError):  # a kind the detector no longer has: still say it
+            labels.append(value.replace("_", " "))
+    return labels

@@ -48,8 +48,8 @@ from outcomes.models import (
     User,
     YoungPerson,
 )
-from outcomes.rules.risk import KIND_LABELS, RiskFinding, RiskKind, assess
-from outcomes.rules.safeguarding import escalation_round_due, in_office_hours
+from outcomes.rules.risk import RiskFinding, assess
+from outcomes.rules.safeguarding import escalation_round_due, in_office_hours, kind_labels
 from outcomes.selectors.allocations import KEY_ROLES
 
 log = logging.getLogger(__name__)
@@ -136,17 +136,6 @@ def safeguarding_action_buttons(alert_id: int) -> list[list[tuple[str, str]]]:
 def _kind_values(finding: RiskFinding) -> list[str]:
     values = {str(getattr(kind, "value", kind)) for kind in finding.kinds}
     return sorted(values) or [UNCLEAR]
-
-
-def kind_labels(kinds: list[str]) -> list[str]:
-    """The kinds in plain words, in a stable order."""
-    labels = []
-    for value in kinds:
-        try:
-            labels.append(KIND_LABELS[RiskKind(value)])
-        except (ValueError, KeyError):
-            labels.append(value.replace("_", " "))
-    return labels
 
 
 def alert_url(alert: SafeguardingAlert) -> str:

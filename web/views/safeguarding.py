@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from outcomes.models import Channel, SafeguardingAction
+from outcomes.rules.safeguarding import kind_labels
 from outcomes.selectors.safeguarding import safeguarding_alert_detail_for, safeguarding_alerts_for
 from outcomes.services import access_event_record, access_events_record
-from outcomes.services.safeguarding import kind_labels, safeguarding_alert_acknowledge
+from outcomes.services.safeguarding import safeguarding_alert_acknowledge
 from web.decorators import staff_page
 
 
@@ -34,15 +35,21 @@ class AcknowledgeForm(forms.Form):
         return data
 
 
+def safeguarding_alerts_shown(user, *, open_only: bool = False) -> list:
+    """The alerts in the user's scope (`safeguarding_alerts_for`), each with its kinds in words."""
+    alerts = list(safeguarding_alerts_for(user=user, open_only=open_only))
+    for alert in alerts:
+        alert.kind_words = kind_labels(alert.kinds)
+    return alerts
+
+
 @staff_page
 def safeguarding_list(request: HttpRequest) -> HttpResponse:
     """Open alerts, oldest first, then those acknowledged in the last week. Each young person
     named is audited (one insert)."""
-    alerts = list(safeguarding_alerts_for(user=request.user))
+    alerts = safeguarding_alerts_shown(request.user)
     access_events_record(actor=request.user, what="web.safeguarding",
                          channel=Channel.WEB, young_person_ids=[a.young_person_id for a in alerts])
-    for alert in alerts:
-        alert.kind_words = kind_labels(alert.kinds)
     return render(request, "web/safeguarding/list.html", {
         "open_alerts": [a for a in alerts if a.is_open],
         "recent_alerts": [a for a in alerts if not a.is_open],
