@@ -311,3 +311,14 @@ def test_the_chronology_shows_the_alert_without_the_words(personas, enqueued):
     assert all(WORDS not in e.title + e.detail and "pills" not in e.detail for e in entries)
     own = chronology_for(young_person=personas.young_person, viewer_is_young_person=True)
     assert not [e for e in own if e.kind.startswith("safeguarding.")]
+
+
+def test_the_detectors_finding_raises_the_alert_with_its_kinds(personas, enqueued):
+    found = safeguarding_risk_in("I got kicked out and have nowhere to sleep tonight")
+    assert found.at_risk
+    alert = safeguarding_alert_raise(young_person=personas.young_person, finding=found,
+                                     text="I got kicked out and have nowhere to sleep tonight",
+                                     channel="telegram", now=IN_HOURS)
+    assert alert.kinds == ["nowhere_safe"]
+    body = m.Notification.objects.filter(event_key__endswith=":round:0").first().body
+    assert "Kind of risk: Nowhere safe to sleep." in body and "kicked out" not in body
