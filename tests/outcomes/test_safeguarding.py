@@ -322,3 +322,19 @@ def test_the_detectors_finding_raises_the_alert_with_its_kinds(personas, enqueue
     assert alert.kinds == ["nowhere_safe"]
     body = m.Notification.objects.filter(event_key__endswith=":round:0").first().body
     assert "Kind of risk: Nowhere safe to sleep." in body and "kicked out" not in body
+
+
+def test_the_outbox_goes_to_a_user_or_by_email_to_an_address_once(personas):
+    from django.db import IntegrityError, transaction
+
+    row = {"young_person": personas.young_person, "event_key": "safeguarding:1:round:1",
+           "event_kind": "safeguarding", "due_on": IN_HOURS.date(), "lead": "escalation",
+           "kind": m.NotificationKind.SAFEGUARDING, "subject": "s", "body": "b",
+           "not_before": IN_HOURS}
+    m.Notification.objects.create(**row, address=DUTY, channel="email")
+    for bad in ({"address": DUTY, "channel": "email"},  # the same row twice
+                {"address": DUTY, "channel": "telegram"},  # an address has no Telegram
+                {"channel": "email"},  # nobody
+                {"recipient": personas.adviser, "address": DUTY, "channel": "email"}):  # both
+        with pytest.raises(IntegrityError), transaction.atomic():
+            m.Notification.objects.create(**row, **bad)
