@@ -335,9 +335,38 @@ def _corrected(word: str) -> str:
     return word
 
 
+_NUMBER_BEFORE = frozenset({"took", "taken", "take", "taking", "swallowed", "had", "have", "ate",
+                            "necked", "got", "bought", "the", "for", "at", "only", "about", "like",
+                            "maybe", "around", "over", "under", "than", "of", "and", "or", "by"})
+_SPELT_OUT = frozenset({"kms", "kys", "ctb", "kill", "die", "dead", "suicide", "suicidal"})
+
+
+def _joined_letters(words: list[str]) -> list[str]:
+    """"k m s" -> "kms", "d i e" -> "die": a run of single letters that spells a key word."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and len(words[j]) == 1 and words[j].isalpha():
+            j += 1
+        joined = "".join(words[i:j])
+        if j - i >= 3 and (joined in _SPELT_OUT or joined in RULES.textspeak):
+            out.append(joined)
+            i = j
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
 def _read_words(text: str) -> str:
+    words = _joined_letters(text.split())
     out = []
-    for word in text.split():
+    for n, word in enumerate(words):
+        if word in ("2", "4") and 0 < n < len(words) - 1 and words[n - 1].isalpha() \
+                and words[n + 1].isalpha() and words[n - 1] not in _NUMBER_BEFORE:
+            out.append("to" if word == "2" else "for")  # "want 2 be", "nowhere 4 me"
+            continue
         if word in RULES.textspeak:
             out.append(RULES.textspeak[word])
             continue
