@@ -318,6 +318,8 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _LEET_SYMBOLS = {"@": "a", "$": "s"}
 _SYMBOL_IN_WORD = re.compile(r"(?<=[a-z0-9])[@$]|[@$](?=[a-z])")  # "k!ll" no, "$uicide" yes
 _HAS_LETTER = re.compile(r"[a-z]")
+_EMOJI = (re.compile("|".join(map(re.escape, sorted(RULES.emoji, key=len, reverse=True))))
+          if RULES.emoji else None)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -383,8 +385,8 @@ def readings(text: str) -> tuple[str, ...]:
     for pattern, replace in _CONTRACTIONS:
         text = pattern.sub(replace, text)
     text = _APOSTROPHES.sub("", text)
-    if RULES.emoji:
-        text = "".join(f" {RULES.emoji[ch]} " if ch in RULES.emoji else ch for ch in text)
+    if _EMOJI is not None:
+        text = _EMOJI.sub(lambda m: f" {RULES.emoji[m.group()]} ", text)
     text = _NOT_WORDS.sub(" ", _SYMBOL_IN_WORD.sub(lambda m: _LEET_SYMBOLS[m.group()], text))
     two = _REPEATS.sub(r"\1\1", text)
     one = _REPEATS.sub(r"\1", text)
