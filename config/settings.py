@@ -7,6 +7,7 @@ DJANGO_SECRET_KEY and ALLOWED_HOSTS; any of them may come from a file named by `
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.service",
+                "web.context_processors.safeguarding",
             ],
         },
     },
@@ -301,6 +303,30 @@ if TELEGRAM_WEBHOOK_SECRET and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}",
         "TELEGRAM_WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or - (Telegram's rule).")
 # The council's out-of-hours duty team, which the bot's /help gives with the national lines.
 OUT_OF_HOURS_PHONE = env.str("WAYMARK_OUT_OF_HOURS_PHONE", default="")
+
+# --- Safeguarding alerts (issue 12) ---------------------------------------------------------
+# The out-of-hours duty team's address: told at once out of office hours or when nobody holds
+# the case, and whenever an alert waits SAFEGUARDING_ACK_MINUTES without an acknowledgement.
+WAYMARK_DUTY_EMAIL = env.str("WAYMARK_DUTY_EMAIL", default="")
+# Minutes an alert may wait for someone to act before duty is told (and again after each round).
+SAFEGUARDING_ACK_MINUTES = env.int("SAFEGUARDING_ACK_MINUTES", default=15)
+if not 1 <= SAFEGUARDING_ACK_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured("SAFEGUARDING_ACK_MINUTES must be between 1 and 1440.")
+# Office hours on working days, Europe/London; outside them duty is told at once.
+SAFEGUARDING_OFFICE_HOURS_TEXT = env.str("SAFEGUARDING_OFFICE_HOURS", default="09:00-17:00")
+_office = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*",
+                       SAFEGUARDING_OFFICE_HOURS_TEXT)
+try:
+    SAFEGUARDING_OFFICE_HOURS = (
+        datetime.time(int(_office[1]), int(_office[2])),
+        datetime.time(int(_office[3]), int(_office[4])))
+except (TypeError, ValueError) as _error:
+    raise ImproperlyConfigured(
+        "SAFEGUARDING_OFFICE_HOURS must be two times, e.g. 09:00-17:00.") from _error
+if SAFEGUARDING_OFFICE_HOURS[0] >= SAFEGUARDING_OFFICE_HOURS[1]:
+    raise ImproperlyConfigured("SAFEGUARDING_OFFICE_HOURS must start before it ends.")
+# The address the staff pages are reached at, for links in emails and Telegram messages.
+WAYMARK_BASE_URL = env.str("WAYMARK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Logging: no personal data in logs (DESIGN.md, dangerous constructs) ----------------------
 LOGGING = {

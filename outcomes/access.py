@@ -28,6 +28,7 @@ from outcomes.models import (
     DataJob,
     Episode,
     Role,
+    SafeguardingAlert,
     User,
     YoungPerson,
 )
@@ -265,3 +266,21 @@ def hidden_fields(user: User | None, model_name: str) -> frozenset[str]:
     if role == Role.VIRTUAL_SCHOOL:
         return VIRTUAL_SCHOOL_HIDDEN_FIELDS.get(model_name, frozenset())
     return frozenset()
+
+
+# Safeguarding alerts (issue 12): seen, read in full (the young person's words) and acknowledged
+# by the young person's allocated adviser or social worker, their team's managers, and
+# administrators; everyone else is refused as "not found".
+SAFEGUARDING_ROLES = frozenset({Role.PERSONAL_ADVISER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER,
+                                Role.ADMINISTRATOR})
+
+
+def safeguarding_alerts_visible_to(user: User | None) -> QuerySet[SafeguardingAlert]:
+    """The safeguarding alerts a user may see and acknowledge: those of the young people in
+    their scope (caseload, team, everyone for an administrator)."""
+    if not _active_in(user, SAFEGUARDING_ROLES):
+        return SafeguardingAlert.objects.none()
+    if user.role == Role.ADMINISTRATOR:
+        return SafeguardingAlert.objects.all()
+    return SafeguardingAlert.objects.filter(
+        young_person__in=young_people_visible_to(user).values("pk"))

@@ -425,3 +425,24 @@ class DataJobFactory(factory.django.DjangoModelFactory):
     kind = m.DataJobKind.EXPORT_903
     year = 2025
     requested_by = factory.SubFactory(UserFactory, role=m.Role.ADMINISTRATOR, team=None)
+
+
+class SafeguardingAlertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SafeguardingAlert
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    kinds = factory.LazyFunction(lambda: ["self_harm"])
+    raised_at = factory.LazyFunction(timezone.now)
+    channel = m.Channel.TELEGRAM
+
+
+class SafeguardingMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SafeguardingMessage
+
+    alert = factory.SubFactory(SafeguardingAlertFactory)
+    text = "i dont want to be here anymore"
+    kinds = factory.LazyFunction(lambda: ["self_harm"])
+    at = factory.LazyFunction(timezone.now)
+    channel = m.Channel.TELEGRAM

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from outcomes import access
+from outcomes.models import STAFF_ROLES
+from outcomes.selectors.safeguarding import safeguarding_open_count_for
 
 
 def service(request: HttpRequest) -> dict:
@@ -17,3 +19,12 @@ def service(request: HttpRequest) -> dict:
         "shows_reports": access.sees_reports(user),
         "shows_data": access.may_export_903(user),
     }
+
+
+def safeguarding(request: HttpRequest) -> dict:
+    """How many safeguarding alerts are open in the signed-in member of staff's scope, for the
+    banner on every page: one query, only when a staff user is signed in."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.role not in STAFF_ROLES:
+        return {"safeguarding_open": 0}
+    return {"safeguarding_open": safeguarding_open_count_for(user)}

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from web.views import auth, caseload, data, plans, reports, team, telegram, young_people
+from web.views import safeguarding as safeguarding_views
 
 app_name = "web"
 
@@ -30,6 +31,8 @@ urlpatterns = [
          name="telegram-young-person"),
     path("young-people/<int:pk>/telegram/revoke/", telegram.young_person_telegram_revoke,
          name="telegram-young-person-revoke"),
+    path("safeguarding/", safeguarding_views.safeguarding_list, name="safeguarding"),
+    path("safeguarding/<int:pk>/", safeguarding_views.safeguarding_alert, name="safeguarding-alert"),
     path("telegram/", telegram.my_telegram, name="telegram"),
     path("telegram/revoke/", telegram.my_telegram_revoke, name="telegram-revoke"),
 ]

@@ -6,6 +6,17 @@ writes an AccessEvent (`base.AuditedReadsMixin`), and every change is kept by
 django-simple-history (`SimpleHistoryAdmin`, which records the admin user as the actor).
 """
 
-from . import audit, education, exchange, notifications, people, placements, plans, reviews
+from . import (
+    audit,
+    education,
+    exchange,
+    notifications,
+    people,
+    placements,
+    plans,
+    reviews,
+    safeguarding,
+)
 
-__all__ = ["audit", "education", "exchange", "notifications", "people", "placements", "plans", "reviews"]
+__all__ = ["audit", "education", "exchange", "notifications", "people", "placements", "plans", "reviews",
+           "safeguarding"]

@@ -66,8 +66,16 @@ from .reviews import (
     PEPReview,
     SocialWorkerVisit,
 )
+from .safeguarding import (
+    SAFEGUARDING_CHANNELS,
+    SafeguardingAction,
+    SafeguardingAlert,
+    SafeguardingMessage,
+    SafeguardingStatus,
+)
 
 __all__ = [
+    "SAFEGUARDING_CHANNELS",
     "STAFF_ROLES",
     "AccessEvent",
     "Adoption",
@@ -114,6 +122,10 @@ __all__ = [
     "RecordStatus",
     "Role",
     "SENStatus",
+    "SafeguardingAction",
+    "SafeguardingAlert",
+    "SafeguardingMessage",
+    "SafeguardingStatus",
     "ScheduleEntry",
     "SchoolEnrolment",
     "Sex",

@@ -95,6 +95,7 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", "Overdue"
     ESCALATION = "escalation", "Escalation to the team manager"
     ALERT = "alert", "Alert: crisis words in a message to the bot"
+    SAFEGUARDING = "safeguarding", "Safeguarding alert"
 
 
 class NotificationStatus(models.TextChoices):
@@ -106,7 +107,9 @@ class NotificationStatus(models.TextChoices):
 
 
 class Notification(models.Model):
-    """One message to one person on one channel: the outbox row."""
+    """One message to one person on one channel: the outbox row. A row goes either to a user
+    (`recipient`) or, by email only, to an address that is not a user (`address`: the
+    out-of-hours duty team)."""
 
     young_person = models.ForeignKey(
         YoungPerson, on_delete=models.CASCADE, related_name="notifications"
@@ -114,12 +117,17 @@ class Notification(models.Model):
     event_key = models.CharField(max_length=120, help_text="The schedule item's stable key.")
     event_kind = models.CharField(max_length=40)
     due_on = models.DateField()
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications",
+                                  null=True, blank=True)
+    address = models.EmailField(blank=True, help_text="An email address that is not a user's "
+                                "(the duty team), when there is no recipient.")
     channel = models.CharField(max_length=10, choices=NotificationChannel.choices)
     lead = models.CharField(
         max_length=12, help_text='"14d", "7d", "0d" before the due date, "overdue" or "escalation".'
     )
     kind = models.CharField(max_length=12, choices=NotificationKind.choices)
+    buttons = models.JSONField(default=list, blank=True, help_text="Rows of Telegram inline "
+                               "buttons under the message: [[words, callback data], ...].")
     subject = models.CharField(max_length=200)
     body = models.TextField()
     status = models.CharField(
@@ -143,6 +151,18 @@ class Notification(models.Model):
                 fields=["young_person", "event_key", "due_on", "recipient", "channel", "lead"],
                 name="one_notification_per_event_recipient_channel_lead",
                 violation_error_message="This reminder has already been written.",
+            ),
+            models.UniqueConstraint(
+                fields=["young_person", "event_key", "due_on", "address", "channel", "lead"],
+                condition=Q(recipient__isnull=True),
+                name="one_notification_per_event_address_channel_lead",
+                violation_error_message="This message has already been written.",
+            ),
+            models.CheckConstraint(
+                name="notification_to_a_user_or_an_address",
+                condition=Q(recipient__isnull=False, address="")
+                | (Q(recipient__isnull=True, channel="email") & ~Q(address="")),
+                violation_error_message="A message goes to a user, or by email to an address.",
             ),
             models.CheckConstraint(
                 name="notification_status_valid",

@@ -35,6 +35,7 @@ from outcomes.models import (
     PeriodOfCare,
     PlanStatus,
     RecordStatus,
+    SafeguardingAlert,
     SchoolEnrolment,
     SocialWorkerVisit,
     Term,
@@ -44,6 +45,7 @@ from outcomes.models import (
 )
 from outcomes.models.education import academic_year_label
 from outcomes.rules import connected_persons
+from outcomes.rules.safeguarding import kind_labels
 
 # Every kind of entry, in the order entries of one day are shown: what stops on a day comes before
 # what begins on it (a placement ends, then care ends; a worker's allocation ends, then the next
@@ -85,6 +87,8 @@ KINDS: tuple[str, ...] = (
     "education.ks4",
     "school.permanent_exclusion",
     "care_leaver.oc3",
+    "safeguarding.alert",
+    "safeguarding.acted",
 )
 _KIND_ORDER = {kind: rank for rank, kind in enumerate(KINDS)}
 
@@ -97,6 +101,8 @@ ADVISER_ONLY_KINDS = frozenset({
     "health.assessment",
     "visit.social_worker",
     "contact.personal_adviser",
+    "safeguarding.alert",
+    "safeguarding.acted",
 })
 
 # SSDA903 RNE (reason for new episode) -> kind of the entry for the episode's start.
@@ -566,6 +572,28 @@ def _care_leaver_records(view: _View) -> Iterator[ChronologyEntry]:
         )
 
 
+# --- Safeguarding -----------------------------------------------------------------------------
+
+
+def _safeguarding_alerts(view: _View) -> Iterator[ChronologyEntry]:
+    """The alert (kind and time) and what was done, by whom: never the young person's words,
+    which are read on the alert's own page (an audited read)."""
+    alerts = SafeguardingAlert.objects.filter(young_person=view.young_person).select_related(
+        "acknowledged_by")
+    for alert in alerts:
+        raised = timezone.localtime(alert.raised_at)
+        yield _entry("safeguarding.alert", raised.date(), alert, "Safeguarding alert",
+                     _sentence(f"{'; '.join(kind_labels(alert.kinds)).capitalize()}"),
+                     f"Raised at {raised:%H:%M} from a message by "
+                     f"{alert.get_channel_display()}.", at=alert.raised_at)
+        if alert.action:
+            acted = timezone.localtime(alert.acknowledged_at)
+            yield _entry("safeguarding.acted", acted.date(), alert,
+                         f"Safeguarding alert: {alert.get_action_display().lower()}",
+                         f"At {acted:%H:%M}.", view.named(alert.acknowledged_by, "By {}."),
+                         _sentence(alert.note), at=alert.acknowledged_at)
+
+
 # Each builder reads one table (one query), and whether all its entries are adviser-only (the
 # table is then not read at all for the young person's own view).
 _BUILDERS: tuple[tuple[Callable[[_View], Iterator[ChronologyEntry]], bool], ...] = (
@@ -590,4 +618,5 @@ _BUILDERS: tuple[tuple[Callable[[_View], Iterator[ChronologyEntry]], bool], ...]
     (_ks4_results, False),
     (_permanent_exclusions, False),
     (_care_leaver_records, False),
+    (_safeguarding_alerts, True),
 )

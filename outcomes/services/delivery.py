@@ -137,8 +137,9 @@ def notification_deliver(*, notification_id: int) -> Outcome:
     if row is None:
         return Outcome("skipped")
     if row.channel == NotificationChannel.EMAIL:
-        return _send(row, lambda: transports.email_send(
-            to=row.recipient.email, subject=row.subject, body=row.body))
+        # A row goes to a user, or to an address that is not a user's (the duty team).
+        to = row.recipient.email if row.recipient_id else row.address
+        return _send(row, lambda: transports.email_send(to=to, subject=row.subject, body=row.body))
     link = _active_link(row)
     if link is None or link.paused_at is not None:
         reason = "paused with /stop" if link else "no Telegram account is linked"
@@ -159,8 +160,10 @@ def notification_deliver(*, notification_id: int) -> Outcome:
         return Outcome("retry", retry_in=wait, detail="rate limit")
     # A message the bot answers (the birthday check-in) carries the bot's buttons; it makes no
     # sense as an email, so none is written instead when the bot is blocked.
-    prompt = telegram_prompt_for(row.event_kind)
-    buttons = prompt.buttons() if prompt is not None else ()
+    # A row may carry its own buttons (a safeguarding alert's "Acknowledge"): those are for
+    # staff who can act on them by email as well, so the email goes instead when blocked.
+    prompt = None if row.buttons else telegram_prompt_for(row.event_kind)
+    buttons = row.buttons or (prompt.buttons() if prompt is not None else ())
     return _send(row, lambda: transports.telegram_send(chat_id=link.chat_id, text=row.body,
                                                        buttons=buttons),
                  link=link, email_instead=prompt is None)

@@ -59,6 +59,8 @@ FACTORIES = {
     m.AdoptionDecision: f.AdoptionDecisionFactory,
     m.Adoption: f.AdoptionFactory,
     m.DataJob: f.DataJobFactory,
+    m.SafeguardingAlert: f.SafeguardingAlertFactory,
+    m.SafeguardingMessage: f.SafeguardingMessageFactory,
 }
 by_name = attrgetter("__name__")
 MODELS = sorted(FACTORIES, key=by_name)
@@ -69,7 +71,8 @@ NOT_ABOUT_A_CHILD = {m.Team, m.NationalBenchmark, m.AccessEvent, m.ApiToken, m.D
 # Links are made by the bot (link codes by an action or the API); the outbox and the schedule
 # entries by the sweep.
 NO_ADD_PAGE = {m.AccessEvent, m.ApiToken, m.TelegramLink, m.TelegramLinkCode, m.Notification,
-               m.ScheduleEntry, m.DataJob}  # data jobs are started from the staff pages
+               m.ScheduleEntry, m.DataJob,  # data jobs are started from the staff pages
+               m.SafeguardingAlert, m.SafeguardingMessage}  # alerts: by the service only
 
 
 def outcomes_models() -> set[type]:
@@ -86,7 +89,7 @@ def child_of(obj) -> m.YoungPerson | None:
     if isinstance(obj, m.YoungPerson):
         return obj
     for path in ("young_person", "plan.young_person", "section.plan.young_person",
-                 "goal.section.plan.young_person", "user.young_person"):
+                 "goal.section.plan.young_person", "user.young_person", "alert.young_person"):
         try:
             return attrgetter(path)(obj)
         except AttributeError:

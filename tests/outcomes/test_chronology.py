@@ -24,8 +24,8 @@ from tests import factories as f
 
 D = dt.date
 UTC = dt.UTC
-# One query per source table (21); the young person's view skips the six adviser-only tables.
-STAFF_QUERIES = 21
+# One query per source table (22); the young person's view skips the seven adviser-only tables.
+STAFF_QUERIES = 22
 YOUNG_PERSON_QUERIES = 15
 
 # Where each record model's rows come from, as a lookup to the young person (and a filter, for
@@ -54,6 +54,7 @@ IN_CHRONOLOGY: dict[type[Model], tuple[str, dict]] = {
     # Termly attendance is too fine-grained: only a permanent exclusion is an event.
     m.Attendance: ("young_person", {"permanently_excluded": True}),
     m.CareLeaverRecord: ("young_person", {}),
+    m.SafeguardingAlert: ("young_person", {}),
 }
 NOT_IN_CHRONOLOGY: dict[type[Model], str] = {
     m.Team: "not about one young person",
@@ -71,6 +72,7 @@ NOT_IN_CHRONOLOGY: dict[type[Model], str] = {
     m.ScheduleEntry: "a due date worked out from the records, not an event",
     m.DataJob: "an import or export run by staff, not about one young person",
     m.OutcomesRecord: "the SSDA903 OC2 yearly outcome flags: a return figure, not an event",
+    m.SafeguardingMessage: "the young person's words: read on the alert's own page, not here",
 }
 
 
@@ -239,6 +241,10 @@ def build_history(young_person: m.YoungPerson, *, young_person_user: m.User | No
                                           term=m.Term.AUTUMN, permanently_excluded=True))
     h.add("ordinary_term", f.AttendanceFactory(young_person=yp, academic_year=2023,
                                                term=m.Term.SPRING))
+    h.add("safeguarding", f.SafeguardingAlertFactory(
+        young_person=yp, raised_at=at_london(D(2026, 11, 21), 2, 10), status="acknowledged",
+        acknowledged_by=adviser, acknowledged_at=at_london(D(2026, 11, 21), 2, 40),
+        action=m.SafeguardingAction.CALLED))
     h.add("oc3", f.CareLeaverRecordFactory(young_person=yp, age=17, recorded_on=D(2026, 11, 20),
                                            recorded_by=adviser))
     return h
@@ -421,6 +427,8 @@ def events_in(record: Model, *, followed_on: set[tuple[int, dt.date]]) -> int:
         return 1 + bool(record.agreed_on) + (record.status == m.PlanStatus.SUPERSEDED)
     if isinstance(record, m.AdoptionDecision):
         return 1 + bool(record.reversed_on)
+    if isinstance(record, m.SafeguardingAlert):
+        return 1 + bool(record.action)
     if isinstance(record, m.Adoption):
         return 2  # the best-interests decision and the match
     if isinstance(record, m.PeriodOfCare | m.Allocation | m.SchoolEnrolment):

@@ -17,6 +17,7 @@ from outcomes.selectors.caseloads import (
 from outcomes.selectors.schedule import overdue_in_team_for
 from outcomes.services import access_events_record
 from web.decorators import staff_page
+from web.views.safeguarding import safeguarding_alerts_shown
 
 
 @staff_page
@@ -28,12 +29,14 @@ def team(request: HttpRequest) -> HttpResponse:
     due = due_this_week_in_team_for(user=request.user)
     without_adviser = list(without_adviser_for(user=request.user))
     workers = list(caseload_per_worker_for(user=request.user))
+    alerts = safeguarding_alerts_shown(request.user, open_only=True)
     access_events_record(
         actor=request.user, what="web.team", channel=Channel.WEB,
         young_person_ids=[row.young_person.pk for row in (*overdue, *due)]
-        + [person.pk for person in without_adviser],
+        + [person.pk for person in without_adviser]
+        + [alert.young_person_id for alert in alerts],
     )
     return render(request, "web/team.html", {
         "team": request.user.team, "overdue": overdue, "due": due,
-        "without_adviser": without_adviser, "workers": workers,
+        "without_adviser": without_adviser, "workers": workers, "safeguarding_alerts": alerts,
     })

@@ -15,6 +15,7 @@ SWEEP = "Reminders: daily sweep"
 DISPATCH = "Reminders: dispatch the outbox"
 CHECK_INS = "Care leavers: the bot's birthday check-in"
 INTERRUPTED_JOBS = "Data jobs: fail the jobs whose worker died"
+SAFEGUARDING = "Safeguarding: escalate alerts nobody has acknowledged"
 # Often enough that a user waiting on the status page is told soon after the heartbeat limit.
 INTERRUPTED_JOBS_MINUTES = 5
 # After the sweep has refreshed the schedules, and out of a young person's quiet hours.
@@ -23,7 +24,8 @@ CHECK_IN_HOUR = 10
 
 class Command(BaseCommand):
     help = ("Create the beat schedules for the reminder sweep, the outbox dispatcher, the "
-            "bot's birthday check-in and the sweep for data jobs whose worker died.")
+            "bot's birthday check-in, the sweep for data jobs whose worker died and the "
+            "escalation of safeguarding alerts.")
 
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true",
@@ -50,6 +52,8 @@ class Command(BaseCommand):
             CHECK_INS: {"task": "tasks.check_ins.ask", "crontab": mid_morning, "interval": None},
             INTERRUPTED_JOBS: {"task": "tasks.data_jobs.fail_interrupted",
                                "interval": every_five_minutes, "crontab": None},
+            SAFEGUARDING: {"task": "tasks.safeguarding.escalate", "interval": every_minute,
+                           "crontab": None},
         }
         for name, defaults in wanted.items():
             task, created = PeriodicTask.objects.get_or_create(name=name, defaults=defaults)
