@@ -275,14 +275,14 @@ def test_no_is_answered_and_recorded(running_bot, bot_api, plan_world):
 
 def test_a_forged_call_back_changes_nothing(running_bot, bot_api, plan_world):
     linked(running_bot, plan_world)
-    running_bot.say(STRANGER_CHAT, "hello")
+    running_bot.say(STRANGER_CHAT, "/help")
     p = plan_world.personas
     other = m.SafeguardingAlert.objects.create(
         young_person=p.other_young_person, kinds=["self_harm"], raised_at=timezone.now(),
         channel=m.Channel.WEB)
-    running_bot.say(CHAT, "/help")
-    assert tap(running_bot, bot_api, CHAT, f"cb:{other.pk}:yes") == [texts.CALL_BACK_NOT_FOUND]
-    assert tap(running_bot, bot_api, CHAT, "cb:x:yes") == [texts.CALL_BACK_NOT_FOUND]
+    for data in (f"cb:{other.pk}:yes", "cb:x:yes"):
+        running_bot.say(CHAT, "/help")  # a fresh message to press under
+        assert tap(running_bot, bot_api, CHAT, data) == [texts.CALL_BACK_NOT_FOUND]
     assert tap(running_bot, bot_api, STRANGER_CHAT, f"cb:{other.pk}:yes") == [texts.HOW_TO_LINK]
     other.refresh_from_db()
     assert other.callback_wanted is None
@@ -369,8 +369,8 @@ def test_staff_acknowledge_from_the_button_and_a_stranger_is_refused(
     risk(running_bot, "i want to die")
     alert = the_alert(plan_world)
     message = delivered_alert(bot_api, settings, alert, p.adviser)
-    assert [[data for _, data in row] for row in message["reply_markup"]["inline_keyboard"]] == [
-        [f"sga:{alert.pk}"]]
+    assert [[button["callback_data"] for button in row]
+            for row in message["reply_markup"]["inline_keyboard"]] == [[f"sga:{alert.pk}"]]
 
     # The choices: every action but "other", with the core's words; the alert's text kept.
     [choices] = press(bot_api, ADVISER_CHAT, f"sga:{alert.pk}")
@@ -380,12 +380,13 @@ def test_staff_acknowledge_from_the_button_and_a_stranger_is_refused(
         for action in m.SafeguardingAction if action != m.SafeguardingAction.OTHER]
 
     # A stranger (another team's adviser) is refused, with nothing said about the alert.
-    running_bot.say(STRANGER_CHAT, "/help")
     for data in (f"sga:{alert.pk}", f"sga:{alert.pk}:called", "sga:bogus"):
+        running_bot.say(STRANGER_CHAT, "/help")  # a fresh message to press under
         assert tap(running_bot, bot_api, STRANGER_CHAT, data) == [texts.SGA_REFUSED]
     alert.refresh_from_db()
     assert alert.is_open and alert.acknowledged_by is None
     # So is the young person.
+    running_bot.say(CHAT, "/help")
     assert tap(running_bot, bot_api, CHAT, f"sga:{alert.pk}:called") == [texts.SGA_REFUSED]
 
     # The adviser acknowledges.
