@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from outcomes.services.safeguarding import safeguarding_action_buttons
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from outcomes.models import Goal, GoalStatus, PlanSection, Role
+from outcomes.services.safeguarding import safeguarding_action_buttons
 
 from . import texts
 

@@ -30,15 +30,6 @@ import traceback
 
 from django.conf import settings
 from django.utils import timezone
-from outcomes.rules.risk import RiskFinding
-from outcomes.services.safeguarding import (
-    CALLBACK_PREFIX,
-    safeguarding_alert_acknowledge,
-    safeguarding_alert_raise,
-    safeguarding_callback_parse,
-    safeguarding_callback_set,
-    safeguarding_risk_in,
-)
 from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import (
@@ -59,12 +50,22 @@ from outcomes.models import (
     TelegramLink,
     User,
 )
+from outcomes.rules.risk import RiskFinding
+from outcomes.services.safeguarding import (
+    CALLBACK_PREFIX,
+    safeguarding_alert_acknowledge,
+    safeguarding_alert_raise,
+    safeguarding_callback_parse,
+    safeguarding_callback_set,
+    safeguarding_risk_in,
+)
 
 from . import handlers, keyboards, reads, texts, young_person
 from .db import in_db
 
 logger = logging.getLogger(__name__)
 
+INLINE_UP_TO = 500  # characters of a message checked in the event loop itself
 NOT_SAVED = {"note": texts.RISK_NOTE_NOT_SAVED, "view": texts.RISK_VIEW_NOT_SAVED}
 
 
@@ -153,8 +154,11 @@ async def first(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     said = message.text or message.caption or ""
     if not said:
         return
-    # Pure CPU and fast (the detector's own bench): no thread needed.
-    finding = safeguarding_risk_in(said)
+    # Pure CPU: well under a millisecond for a message of everyday length, run here; a long one
+    # (up to Telegram's 4,096 characters, some tens of milliseconds) on a thread, so that other
+    # chats' answers are not held up meanwhile.
+    finding = (safeguarding_risk_in(said) if len(said) <= INLINE_UP_TO
+               else await asyncio.to_thread(safeguarding_risk_in, said))
     if not finding.at_risk:
         return
     link = await handlers.linked(update)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from outcomes.rules.risk import RiskKind
-
 from outcomes.models import AllocationRole, Goal, GoalStatus, PlanHeading
+from outcomes.rules.risk import RiskKind
 from outcomes.rules.schedule import EventKind, Item, State
 from outcomes.selectors.allocations import KeyWorker
 from outcomes.selectors.plans import PlanSummary

@@ -40,10 +40,11 @@ DUTY = "duty@council.example"
 LONDON = ZoneInfo("Europe/London")
 # Every number of the urgent help list, in every answer to a risk.
 NUMBERS = ("999", "116 123", "85258", "0800 1111", "0808 800 4444", "NHS 111", OUT_OF_HOURS)
-# A risk message: the link (1); the alert (the young person locked, the open alert, the alert and
-# its history, the message, the audience: allocations, managers, links; the outbox rows; the
-# transaction's savepoints); the adviser's first name through the policy and its trace.
-RISK_BUDGET = 30
+# A risk message that opens an alert (22 measured): the link (1); the core's alert (the young
+# person locked, no open alert, the alert and its history, the message, who is told: the
+# allocation, the managers, their links, the outbox rows; the transaction); the adviser's first
+# name through the policy (2) and its trace (1).
+RISK_BUDGET = 24
 SLOW_DB_SECONDS = 2.0
 
 
@@ -145,8 +146,9 @@ def test_staffs_own_words_go_on_as_usual(running_bot, plan_world):
     p = plan_world.personas
     code = telegram_link_code_create(actor=p.adviser, user=p.adviser).code
     running_bot.say(ADVISER_CHAT, f"/start {code}")
-    answer = running_bot.say(ADVISER_CHAT, "she said she wants to kill herself")
-    assert "116 123" not in answer
+    # Words the detector finds a risk in, in a member of staff's chat: theirs, not a risk to them.
+    answer = running_bot.say(ADVISER_CHAT, "Jordan said: i want to kill myself")
+    assert answer == texts.with_menu(texts.NOT_UNDERSTOOD, texts.COMMANDS_CASEWORKER)
     assert not m.SafeguardingAlert.objects.exists()
 
 
