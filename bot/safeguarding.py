@@ -26,6 +26,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
+import re
 import traceback
 
 from django.conf import settings
@@ -65,6 +66,9 @@ from .db import in_db
 
 logger = logging.getLogger(__name__)
 
+# `/start <code>` carries a link code (random letters, digits, _ and -), never their words: one
+# in a few thousand codes reads as a word the detector knows ("-Dv-"), and linking must not fail.
+START_WITH_CODE = re.compile(r"/start(?:@\w+)?\s+[A-Za-z0-9_-]{1,64}\s*")
 INLINE_UP_TO = 500  # characters of a message checked in the event loop itself
 NOT_SAVED = {"note": texts.RISK_NOTE_NOT_SAVED, "view": texts.RISK_VIEW_NOT_SAVED}
 
@@ -152,7 +156,7 @@ async def first(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             or update.effective_user is None):
         return
     said = message.text or message.caption or ""
-    if not said:
+    if not said or START_WITH_CODE.fullmatch(said):
         return
     # Pure CPU: well under a millisecond for a message of everyday length, run here; a long one
     # (up to Telegram's 4,096 characters, some tens of milliseconds) on a thread, so that other

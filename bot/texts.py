@@ -7,6 +7,7 @@ Nothing here reads the database: the handlers pass in what a message needs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from outcomes.models import AllocationRole, Goal, GoalStatus, PlanHeading
 from outcomes.rules.risk import RiskKind
@@ -54,12 +55,12 @@ def day(date: dt.date, *, today: dt.date) -> str:
 EMERGENCY = "999"
 SHELTER = "0808 800 4444"
 DOMESTIC_ABUSE_HELPLINE = "0808 2000 247"
-NO_BED_TONIGHT = f"Nowhere safe to sleep tonight: Shelter's free emergency helpline, {SHELTER}"
+NO_BED_TONIGHT = f"Nowhere safe to sleep tonight: Shelter's free emergency helpline, call {SHELTER}"
 URGENT_HELP = (
     f"In danger or badly hurt: call {EMERGENCY}",
     "Want to talk to someone: Samaritans, call 116 123 (free, day or night)",
     "Rather text? Text SHOUT to 85258 (free, day or night)",
-    "If you are under 19: Childline, call 0800 1111 (free, day or night)",
+    "If you are under 19: Childline, call 0800 1111 (free)",
     NO_BED_TONIGHT,
     "Your mental health is bad and you need help fast: call NHS 111 and choose mental health",
 )
@@ -366,7 +367,8 @@ def view_ask(heading: str) -> str:
 
 # --- Someone may not be safe (bot/safeguarding.py) ------------------------------------------------
 # The answer to a message the core finds a risk in: at once, before anything is read or written,
-# the first lines for the kind of risk and then always the whole urgent help list.
+# the first lines for the kind of risk (danger first) and then always the whole urgent help list.
+DANGER = frozenset({RiskKind.SELF_HARM, RiskKind.HARM_FROM_OTHERS, RiskKind.HARM_TO_OTHERS})
 
 RISK_LEAD = "It sounds like things are really hard right now. You matter, and there is help."
 RISK_FIRST = {
@@ -374,19 +376,20 @@ RISK_FIRST = {
         f"If you have hurt yourself or taken something, call {EMERGENCY} now.\n"
         "If you feel you might act on these thoughts, call Samaritans on 116 123 or text SHOUT "
         "to 85258. They are there day and night."),
-    RiskKind.NOWHERE_SAFE: (
-        f"If you have nowhere safe to sleep tonight, call Shelter free on {SHELTER}.\n"
-        "Your council must help you find somewhere to stay. Call them, or their out-of-hours "
-        "number below."),
     RiskKind.HARM_FROM_OTHERS: (
         f"If you are in danger now, call {EMERGENCY}. If you can't talk, call {EMERGENCY} and "
         "press 55 when you are asked.\n"
-        f"The National Domestic Abuse Helpline is free, day and night: {DOMESTIC_ABUSE_HELPLINE}."),
+        "The National Domestic Abuse Helpline is free, day and night: "
+        f"{DOMESTIC_ABUSE_HELPLINE}."),
     RiskKind.HARM_TO_OTHERS: (
         f"If someone is in danger now, call {EMERGENCY}.\n"
         "If you feel you might hurt someone, move away if you can and take some time out. "
         "Samaritans (116 123) and Shout (text 85258) will talk it through with you, day and "
         "night."),
+    RiskKind.NOWHERE_SAFE: (
+        f"If you have nowhere safe to sleep tonight, call Shelter free on {SHELTER}.\n"
+        "Your council must help you find somewhere to stay. Call them, or their out-of-hours "
+        "number below."),
     RiskKind.UNCLEAR: f"If you are in danger now, call {EMERGENCY}.",
 }
 RISK_NOT_CONNECTED = (
@@ -394,16 +397,18 @@ RISK_NOT_CONNECTED = (
     "these numbers now.")
 
 
-def risk_help(kinds, out_of_hours_phone: str, *, connected: bool) -> str:
-    """The urgent-help answer: the first lines for each kind found (in the order of RISK_FIRST;
-    the general line when none is known), then the whole list, Shelter first for a night
-    without a bed. `connected`: False for a chat nobody can be told about."""
+def risk_help(kinds: Collection[str], out_of_hours_phone: str, *, connected: bool) -> str:
+    """The urgent-help answer: the first lines for each kind found (in the order of RISK_FIRST,
+    danger first; the general line when no kind is known), then the whole list, Shelter first
+    for a night without a bed when nobody is in danger. `connected`: False for a chat nobody
+    can be told about."""
     firsts = [words for kind, words in RISK_FIRST.items() if kind in kinds]
     if len(firsts) > 1:
         firsts = [words for kind, words in RISK_FIRST.items()
                   if kind in kinds and kind != RiskKind.UNCLEAR]
     parts = [RISK_LEAD, *(firsts or [RISK_FIRST[RiskKind.UNCLEAR]]),
-             urgent_help(out_of_hours_phone, no_bed_first=RiskKind.NOWHERE_SAFE in kinds)]
+             urgent_help(out_of_hours_phone, no_bed_first=RiskKind.NOWHERE_SAFE in kinds
+                         and not DANGER & set(kinds))]
     if not connected:
         parts.append(RISK_NOT_CONNECTED)
     return "\n\n".join(parts)
