@@ -318,6 +318,8 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _LEET_SYMBOLS = {"@": "a", "$": "s"}
 _SYMBOL_IN_WORD = re.compile(r"(?<=[a-z0-9])[@$]|[@$](?=[a-z])")  # "k!ll" no, "$uicide" yes
 _HAS_LETTER = re.compile(r"[a-z]")
+_EMOJI = (re.compile("|".join(map(re.escape, sorted(RULES.emoji, key=len, reverse=True))))
+          if RULES.emoji else None)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -335,9 +337,38 @@ def _corrected(word: str) -> str:
     return word
 
 
+_NUMBER_BEFORE = frozenset({"took", "taken", "take", "taking", "swallowed", "had", "have", "ate",
+                            "necked", "got", "bought", "the", "for", "at", "only", "about", "like",
+                            "maybe", "around", "over", "under", "than", "of", "and", "or", "by"})
+_SPELT_OUT = frozenset({"kms", "kys", "ctb", "kill", "die", "dead", "suicide", "suicidal"})
+
+
+def _joined_letters(words: list[str]) -> list[str]:
+    """"k m s" -> "kms", "d i e" -> "die": a run of single letters that spells a key word."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and len(words[j]) == 1 and words[j].isalpha():
+            j += 1
+        joined = "".join(words[i:j])
+        if j - i >= 3 and (joined in _SPELT_OUT or joined in RULES.textspeak):
+            out.append(joined)
+            i = j
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
 def _read_words(text: str) -> str:
+    words = _joined_letters(text.split())
     out = []
-    for word in text.split():
+    for n, word in enumerate(words):
+        if word in ("2", "4") and 0 < n < len(words) - 1 and words[n - 1].isalpha() \
+                and words[n + 1].isalpha() and words[n - 1] not in _NUMBER_BEFORE:
+            out.append("to" if word == "2" else "for")  # "want 2 be", "nowhere 4 me"
+            continue
         if word in RULES.textspeak:
             out.append(RULES.textspeak[word])
             continue
@@ -354,8 +385,8 @@ def readings(text: str) -> tuple[str, ...]:
     for pattern, replace in _CONTRACTIONS:
         text = pattern.sub(replace, text)
     text = _APOSTROPHES.sub("", text)
-    if RULES.emoji:
-        text = "".join(f" {RULES.emoji[ch]} " if ch in RULES.emoji else ch for ch in text)
+    if _EMOJI is not None:
+        text = _EMOJI.sub(lambda m: f" {RULES.emoji[m.group()]} ", text)
     text = _NOT_WORDS.sub(" ", _SYMBOL_IN_WORD.sub(lambda m: _LEET_SYMBOLS[m.group()], text))
     two = _REPEATS.sub(r"\1\1", text)
     one = _REPEATS.sub(r"\1", text)
