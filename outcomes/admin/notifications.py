@@ -26,10 +26,10 @@ class NotificationAdmin(AuditedReadsMixin, admin.ModelAdmin):
     a failed one can be tried again, and a waiting one cancelled. Nothing else is edited."""
 
     list_display = ("created_at", "young_person", "event_kind", "due_on", "lead", "recipient",
-                    "channel", "status", "attempts", "sent_at", "last_error")
+                    "address", "channel", "status", "attempts", "sent_at", "last_error")
     list_filter = ("status", "channel", "kind", "lead", "event_kind", "created_at")
     list_select_related = ("young_person", "recipient")
-    search_fields = ("=young_person__child_id", "=recipient__username", "event_key")
+    search_fields = ("=young_person__child_id", "=recipient__username", "=address", "event_key")
     date_hierarchy = "created_at"
     show_full_result_count = False
     readonly_fields = [f.name for f in Notification._meta.fields]

@@ -158,7 +158,8 @@ def _message(alert: SafeguardingAlert, *, headline: str, reason: str = "",
     words = "; ".join(kind_labels(kinds if kinds is not None else alert.kinds))
     lines = [
         f"{who} sent a message to Waymark at {_when(alert.raised_at)} "
-        f"({alert.get_channel_display()}) that may mean they are at risk: {words}.",
+        f"({alert.get_channel_display()}) that may mean they are at risk.",
+        f"Kind of risk: {words}.",
     ]
     if reason:
         lines += ["", reason]

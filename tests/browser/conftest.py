@@ -16,6 +16,7 @@ pytest-django's live server, on the suite's PostgreSQL database.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Iterator
@@ -124,13 +125,15 @@ class Demo:
     caseload: list      # the adviser's young people, the personas' young person first
     team_only: list     # in the manager's team, not on the adviser's caseload
     data_job: object    # a finished SSDA903 export asked for by the manager
+    safeguarding_alert: object = None  # open, for the personas' young person
 
     def urls(self) -> dict[str, int]:
         """The ids a page address in a test's list may name: {young_person}, {plan}, ..."""
         p = self.personas
         return {"young_person": p.young_person.pk, "other_young_person": p.other_young_person.pk,
                 "plan": self.record.plan.pk, "goal": self.record.goal.pk,
-                "data_job": self.data_job.pk}
+                "data_job": self.data_job.pk,
+                "safeguarding_alert": self.safeguarding_alert.pk}
 
 
 def build_demo() -> Demo:
@@ -155,7 +158,10 @@ def build_demo() -> Demo:
     data_job = m.DataJob.objects.create(
         kind=m.DataJobKind.EXPORT_903, year=2025, requested_by=personas.manager,
         status=m.DataJobStatus.DONE, started_at=timezone.now(), finished_at=timezone.now())
-    return Demo(personas, record, caseload, team_only, data_job)
+    alert = f.SafeguardingMessageFactory(
+        alert__young_person=personas.young_person,
+        alert__raised_at=timezone.now() - dt.timedelta(minutes=23)).alert
+    return Demo(personas, record, caseload, team_only, data_job, safeguarding_alert=alert)
 
 
 @pytest.fixture

@@ -67,6 +67,8 @@ PAGES = [
     Page("/data/", "manager"),
     Page("/data/", "admin"),
     Page("/data/jobs/{data_job}/", "manager"),
+    Page("/safeguarding/", "manager"),
+    Page("/safeguarding/{safeguarding_alert}/", "adviser"),
     # One line for each page as it lands (a 404 fails).
 ]
 

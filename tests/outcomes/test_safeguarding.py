@@ -272,3 +272,69 @@ def test_the_callback_codec():
     datas = [data for row in safeguarding_action_buttons(7) for _, data in row]
     assert "sga:7:other" not in datas and "sga:7:called" in datas
     assert all(len(data.encode()) <= 64 for data in datas)
+
+
+def test_a_missing_duty_address_is_a_warning_out_of_debug(settings):
+    from outcomes.checks import duty_address_set
+
+    settings.DEBUG = False
+    settings.WAYMARK_DUTY_EMAIL = ""
+    assert [w.id for w in duty_address_set()] == ["waymark.W001"]
+    settings.WAYMARK_DUTY_EMAIL = DUTY
+    assert duty_address_set() == []
+
+
+@pytest.mark.parametrize(("who", "sees"), [
+    ("adviser", True), ("social_worker", True), ("manager", True), ("admin", True),
+    ("other_adviser", False), ("other_manager", False), ("iro", False),
+    ("virtual_school", False), ("young_person_user", False)])
+def test_who_may_see_and_acknowledge_an_alert(personas, enqueued, who, sees):
+    from outcomes.access import safeguarding_alerts_visible_to
+
+    alert = raise_alert(personas)
+    assert safeguarding_alerts_visible_to(getattr(personas, who)).filter(
+        pk=alert.pk).exists() is sees
+
+
+def test_the_chronology_shows_the_alert_without_the_words(personas, enqueued):
+    from outcomes.selectors.chronology import chronology_for
+
+    alert = raise_alert(personas, at=NIGHT)
+    safeguarding_alert_acknowledge(actor=personas.adviser, alert_id=alert.pk, action="called",
+                                   note="Safe at a friend's.", channel="web")
+    entries = [e for e in chronology_for(young_person=personas.young_person)
+               if e.kind.startswith("safeguarding.")]
+    assert [e.kind for e in entries] == ["safeguarding.alert", "safeguarding.acted"]
+    assert entries[0].at == NIGHT and "02:00" in entries[0].detail
+    assert "Spoke to them by phone".lower() in entries[1].title
+    assert str(personas.adviser) in entries[1].detail
+    assert all(WORDS not in e.title + e.detail and "pills" not in e.detail for e in entries)
+    own = chronology_for(young_person=personas.young_person, viewer_is_young_person=True)
+    assert not [e for e in own if e.kind.startswith("safeguarding.")]
+
+
+def test_the_detectors_finding_raises_the_alert_with_its_kinds(personas, enqueued):
+    found = safeguarding_risk_in("I got kicked out and have nowhere to sleep tonight")
+    assert found.at_risk
+    alert = safeguarding_alert_raise(young_person=personas.young_person, finding=found,
+                                     text="I got kicked out and have nowhere to sleep tonight",
+                                     channel="telegram", now=IN_HOURS)
+    assert alert.kinds == ["nowhere_safe"]
+    body = m.Notification.objects.filter(event_key__endswith=":round:0").first().body
+    assert "Kind of risk: Nowhere safe to sleep." in body and "kicked out" not in body
+
+
+def test_the_outbox_goes_to_a_user_or_by_email_to_an_address_once(personas):
+    from django.db import IntegrityError, transaction
+
+    row = {"young_person": personas.young_person, "event_key": "safeguarding:1:round:1",
+           "event_kind": "safeguarding", "due_on": IN_HOURS.date(), "lead": "escalation",
+           "kind": m.NotificationKind.SAFEGUARDING, "subject": "s", "body": "b",
+           "not_before": IN_HOURS}
+    m.Notification.objects.create(**row, address=DUTY, channel="email")
+    for bad in ({"address": DUTY, "channel": "email"},  # the same row twice
+                {"address": DUTY, "channel": "telegram"},  # an address has no Telegram
+                {"channel": "email"},  # nobody
+                {"recipient": personas.adviser, "address": DUTY, "channel": "email"}):  # both
+        with pytest.raises(IntegrityError), transaction.atomic():
+            m.Notification.objects.create(**row, **bad)

@@ -409,7 +409,8 @@ def test_the_data_page_costs_a_fixed_number_of_queries(personas, pages,
     for _ in range(10):
         f.TeamFactory()
     client = pages.as_user(personas.admin)
-    with django_assert_max_num_queries(4):  # session, user, teams, jobs with who asked
+    # session, user, the safeguarding banner, teams, jobs with who asked
+    with django_assert_max_num_queries(5):
         response = client.get(INDEX)
     assert body_of(response).count('href="/data/jobs/') == 20
 
@@ -418,7 +419,8 @@ def test_the_status_page_and_downloads_cost_a_fixed_number_of_queries(
         personas, record, pages, django_assert_max_num_queries):
     job = done_import(personas)
     client = pages.as_user(personas.admin)
-    with django_assert_max_num_queries(3):  # session, user, the job with who asked and team
+    # session, user, the safeguarding banner, the job with who asked and team
+    with django_assert_max_num_queries(4):
         assert client.get(f"/data/jobs/{job.pk}/").status_code == 200
     with django_assert_max_num_queries(4):  # session, user, the job, the children (no insert)
         assert client.get(f"/data/jobs/{job.pk}/download/").status_code == 200

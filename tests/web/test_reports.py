@@ -357,7 +357,8 @@ def test_the_report_page_costs_a_fixed_number_of_queries(personas, pages,
     client = pages.as_user(personas.admin)
     for _ in range(20):
         f.TeamFactory()
-    with django_assert_max_num_queries(3):   # session, user, teams (the fake report asks none)
+    # session, user, the safeguarding banner, teams (the fake report asks none)
+    with django_assert_max_num_queries(4):
         assert client.get(URL).status_code == 200
     with django_assert_max_num_queries(3):
         assert client.get(URL, {"format": "xlsx"}).status_code == 200
@@ -416,8 +417,9 @@ def test_the_children_list_costs_a_fixed_number_of_queries(personas, pages,
     for i in range(60):
         f.YoungPersonFactory(team=personas.team, legal_last_name=f"Many{i:02d}")
     client = pages.as_user(personas.manager)
-    # session, user, teams, the count, the page of children with their teams, one audit insert.
-    with django_assert_max_num_queries(6):
+    # session, user, the safeguarding banner, teams, the count, the page of children with
+    # their teams, one audit insert.
+    with django_assert_max_num_queries(7):
         response = client.get(CHILDREN, {"drill": "ks4.moves.0", "year": "2025"})
     body = body_of(response)
     assert "61 children, page 1 of 2" in body and 'rel="next"' in body

@@ -181,3 +181,21 @@ def test_the_chronology_shows_the_alert_without_the_words(personas, pages):
         f"/young-people/{personas.young_person.pk}/chronology/"))
     assert "Safeguarding alert" in page and "spoke to them by phone" in page
     assert "boyfriend" not in page and "hit me" not in page
+
+
+def test_the_alert_page_queries_do_not_grow_with_messages_and_rows(personas, pages):
+    alert = raise_for(personas.young_person)
+    client = pages.as_user(personas.manager)
+    client.get(f"/safeguarding/{alert.pk}/")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/safeguarding/{alert.pk}/")
+    for n in range(5):
+        raise_for(personas.young_person, minutes_ago=20 - n, text=f"message {n}")
+    m.Allocation.objects.filter(young_person=personas.young_person).delete()
+    from outcomes.services.safeguarding import safeguarding_callback_set
+
+    safeguarding_callback_set(young_person=personas.young_person, alert_id=alert.pk, wanted=True)
+    with CaptureQueriesContext(connection) as many:
+        page = body(client.get(f"/safeguarding/{alert.pk}/"))
+    assert "message 4" in page and "Duty team" in page
+    assert len(many) == len(few) <= 14, [q["sql"] for q in many.captured_queries]
