@@ -165,7 +165,14 @@ async def first(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                else await asyncio.to_thread(safeguarding_risk_in, said))
     if not finding.at_risk:
         return
-    link = await handlers.linked(update)
+    try:
+        link = await handlers.linked(update)
+    except Exception as error:  # the database is down: whoever it is, the numbers all the same
+        _log_failure("look up a chat's link", error)
+        await handlers.say(update, texts.risk_help(finding.kinds, settings.OUT_OF_HOURS_PHONE,
+                                                   connected=True))
+        await handlers.say(update, texts.RISK_TOLD_NOBODY)
+        raise ApplicationHandlerStop from None
     if link is not None and link.user.role != Role.YOUNG_PERSON:
         return  # staff: their words are theirs, and go on as usual
     await _answer(update, context, link, finding, said)

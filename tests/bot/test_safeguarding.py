@@ -24,6 +24,7 @@ from telegram.constants import ChatType
 from bot import handlers, keyboards, safeguarding, texts
 from config.celery import app as celery_app
 from outcomes import models as m
+from outcomes.rules.dates import is_working_day
 from outcomes.services import delivery, telegram_link_code_create
 from outcomes.services import safeguarding as core
 
@@ -63,6 +64,7 @@ def outbox_quiet(monkeypatch, settings):
     monkeypatch.setattr(celery_app, "send_task", lambda *args, **kwargs: None)
     settings.OUT_OF_HOURS_PHONE = OUT_OF_HOURS
     settings.WAYMARK_DUTY_EMAIL = DUTY
+    settings.SAFEGUARDING_OFFICE_HOURS = (dt.time(9), dt.time(17))
 
 
 def linked(running_bot, world) -> None:
@@ -70,8 +72,12 @@ def linked(running_bot, world) -> None:
 
 
 def in_office_hours(monkeypatch) -> None:
-    """A Wednesday at 11:00 in London, so that duty is told only when nobody acts."""
-    moment = dt.datetime(2026, 12, 2, 11, 0, tzinfo=LONDON)
+    """The clock at 11:00 in London on the last working day, so that duty is told only when
+    nobody acts."""
+    day = timezone.localdate() - dt.timedelta(days=1)
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    moment = dt.datetime.combine(day, dt.time(11), tzinfo=LONDON)
     monkeypatch.setattr(timezone, "now", lambda: moment)
 
 
@@ -245,7 +251,9 @@ def test_at_2am_on_a_bank_holiday_the_answer_is_the_same_and_duty_is_told(
         running_bot, bot_api, plan_world, monkeypatch):
     p = plan_world.personas
     linked(running_bot, plan_world)
-    christmas_night = dt.datetime(2026, 12, 25, 2, 0, tzinfo=LONDON)  # a Friday, a bank holiday
+    today = timezone.localdate()  # the last Christmas Day, a bank holiday, at 2 am
+    year = today.year if today > dt.date(today.year, 12, 25) else today.year - 1
+    christmas_night = dt.datetime(year, 12, 25, 2, 0, tzinfo=LONDON)
     monkeypatch.setattr(timezone, "now", lambda: christmas_night)
 
     help_now, told = risk(running_bot, "I want to die")
@@ -358,6 +366,21 @@ def test_with_the_database_down_the_numbers_still_come(running_bot, plan_world, 
     assert_full_help(help_now)
     assert told == texts.RISK_TOLD_NOBODY
     assert "OperationalError" in caplog.text and "die tonight" not in caplog.text
+
+
+def test_with_the_database_down_before_the_chat_is_known_the_numbers_still_come(
+        running_bot, plan_world, monkeypatch, caplog):
+    def down(**kwargs):
+        raise OperationalError("the server closed the connection")
+
+    linked(running_bot, plan_world)
+    monkeypatch.setattr(handlers, "telegram_link_active_for", down)
+    with caplog.at_level(logging.ERROR):
+        help_now, told = risk(running_bot, "i want to end it all")
+    assert_full_help(help_now)
+    assert texts.RISK_NOT_CONNECTED not in help_now
+    assert told == texts.RISK_TOLD_NOBODY
+    assert "OperationalError" in caplog.text and "end it all" not in caplog.text
 
 
 # --- Staff acknowledge from the bot ------------------------------------------------------------
