@@ -145,6 +145,9 @@ def test_a_worker_killed_mid_escalation_loses_nothing_and_duplicates_nothing(
     monkeypatch.setenv("WAYMARK_DUTY_EMAIL", DUTY)
     monkeypatch.setenv("SAFEGUARDING_ACK_MINUTES", "15")
     raised = timezone.now() - dt.timedelta(minutes=16)  # round 1 is due
+    # Round 0's rows are written but their tasks lost (as if the process that raised the alert
+    # died after the commit): the dispatcher must find them.
+    monkeypatch.setattr(service, "_enqueue", lambda ids: None)
     alert = service.safeguarding_alert_raise(young_person=people.young_person, finding=finding(),
                                              text=WORDS, channel="telegram", now=raised)
     log = tmp_path / "workers.log"
@@ -154,9 +157,10 @@ def test_a_worker_killed_mid_escalation_loses_nothing_and_duplicates_nothing(
         workers.append(_subprocess_worker("first", telegram, log))
         tasks.escalate.delay()
         telegram.wait_for_in_flight("sendMessage", 1, timeout=40)
-        _stop(workers[0], signal.SIGKILL)
+        _stop(workers[0], signal.SIGKILL)  # mid-escalation: round 1 written, its sends begun
         assert workers[0].returncode == -signal.SIGKILL
         [claimed] = m.Notification.objects.filter(status=m.NotificationStatus.SENDING)
+        assert claimed.event_key == f"safeguarding:{alert.pk}:round:1"
         telegram.delay("sendMessage", 0)
         m.Notification.objects.filter(pk=claimed.pk).update(
             claimed_at=F("claimed_at") - delivery.STUCK_AFTER - dt.timedelta(seconds=1))
@@ -166,7 +170,8 @@ def test_a_worker_killed_mid_escalation_loses_nothing_and_duplicates_nothing(
         if again["written"] == 0 and not m.Notification.objects.filter(
                 event_key=f"safeguarding:{alert.pk}:round:1").exists():
             raise AssertionError("round 1 was never written")
-        reminder_tasks.dispatch.delay().get(timeout=40)
+        dispatched = reminder_tasks.dispatch.delay().get(timeout=40)
+        assert dispatched["requeued"] == 1 and dispatched["enqueued"] >= 1 + 4
         wait_until_all_finished(timeout=60)
     finally:
         for process in workers:
