@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from . import handlers, keyboards, staff, texts, young_person
+from . import handlers, keyboards, safeguarding, staff, texts, young_person
 from .concurrency import ChatOrderedProcessor
 
 # New messages in private chats; edits, channel posts and groups are not served.
@@ -50,6 +50,7 @@ def build_application(*, token: str, base_url: str | None = None) -> Application
         builder = builder.base_file_url(base_url[: -len("/bot")] + "/file/bot")
     application = (builder.concurrent_updates(ChatOrderedProcessor())
                    .post_init(_menu_for_strangers).build())
+    safeguarding.register(application)  # a risk is answered first, before the gate's limits
     application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))

@@ -104,29 +104,18 @@ async def set_menu(update: Update, context: ContextTypes.DEFAULT_TYPE,
         scope=BotCommandScopeChat(update.effective_chat.id))
 
 
-def young_person_module():
-    """bot.young_person, which imports this module: looked up when first needed."""
-    from . import young_person
-
-    return young_person
-
-
 # --- Before any handler ---------------------------------------------------------------------------
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Private chats only, not too fast, not too long: anything else stops here."""
+    """Private chats only, not too fast, not too long: anything else stops here. A message in
+    which someone may be at risk has been answered before this (bot/safeguarding.py), so these
+    limits never hold back the help."""
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE or update.effective_user is None:
         raise ApplicationHandlerStop
     message = update.message
     said = (message.text or message.caption or "") if message is not None else ""
-    if said and young_person_module().crisis_words_in(said):
-        # Someone may be at risk: the help is never held back by the limits below.
-        if len(said) > texts.MAX_MESSAGE_LENGTH or message.text is None:
-            await young_person_module().crisis_only(update)
-            raise ApplicationHandlerStop
-        return
     now = time.monotonic()
     by_chat: dict[int, deque[float]] = context.bot_data.setdefault("recent", {})
     if len(by_chat) > PRUNE_ABOVE:  # forget chats quiet for a minute, so memory stays bounded
@@ -203,9 +192,15 @@ async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/help: what the bot does, that nobody watches it all the time, and urgent help."""
+    """/help: for a young person or a chat not connected yet, what the bot does, what happens
+    and when if they write that they are not safe, and urgent help; for staff, their own."""
     link = await linked(update)
-    await show(update, texts.help_text(settings.OUT_OF_HOURS_PHONE, linked=link is not None))
+    minutes = settings.SAFEGUARDING_ACK_MINUTES
+    if link is not None and link.user.role != Role.YOUNG_PERSON:
+        await show(update, texts.staff_help(commands_for(link), ack_minutes=minutes))
+        return
+    await show(update, texts.help_text(settings.OUT_OF_HOURS_PHONE, linked=link is not None,
+                                       ack_minutes=minutes))
 
 
 # --- A young person's reads -----------------------------------------------------------------------

@@ -2,8 +2,10 @@
 and ids, never names; every id in it is checked again against the policy when it comes back.
 
 Prefixes: "g:" goal progress, "v:" views, "i:" an action (did-you-mean, the menu's buttons, and
-Back to a list or a screen), "u:" unlink, "b:" birthday check-in, "m" the menu (this module);
-"s:" staff (bot/staff.py).
+Back to a list or a screen), "u:" unlink, "b:" birthday check-in, "m" the menu, "cb:" a young
+person's answer to "Do you want someone to call you now?" (this module); "s:" staff
+(bot/staff.py); "sga:" acknowledging a safeguarding alert (the core's own codec,
+outcomes/services/safeguarding.py, as the outbox writes it under the alert).
 
 Every screen a button leads to ends with a row offering Back (to the screen before, where there
 is one) and Menu (`nav`).
@@ -11,11 +13,13 @@ is one) and Menu (`nav`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from outcomes.models import Goal, GoalStatus, PlanSection, Role
+from outcomes.services.safeguarding import safeguarding_action_buttons
 
 from . import texts
 
@@ -24,6 +28,7 @@ VIEW = "v"
 INTENT = "i"
 UNLINK = "u"
 CHECKIN = "b"
+CALL_BACK = "cb"
 
 # One letter per status a young person may choose, in callback data.
 STATUS_CODES = {"n": GoalStatus.NOT_STARTED, "s": GoalStatus.STARTED, "d": GoalStatus.DONE}
@@ -156,3 +161,37 @@ def checkin_suitable(activity: str, letter: str) -> InlineKeyboardMarkup:
         InlineKeyboardButton(texts.CHECKIN_YES, callback_data=f"{CHECKIN}:s:{activity}:{letter}:1"),
         InlineKeyboardButton(texts.CHECKIN_NO, callback_data=f"{CHECKIN}:s:{activity}:{letter}:2"),
     ]], back=f"{CHECKIN}:a:{activity}")
+
+
+# --- Someone may not be safe --------------------------------------------------------------------
+
+CALL_BACK_DATA = re.compile(rf"^{CALL_BACK}:(\d{{1,12}}):({YES}|{NO})$")
+
+
+def call_back_data(alert_id: int, *, wanted: bool) -> str:
+    """cb:<alert>:yes|no, the one spelling of the call-back answer (`call_back_parsed` reads it)."""
+    return f"{CALL_BACK}:{int(alert_id)}:{YES if wanted else NO}"
+
+
+def call_back_parsed(data: str) -> tuple[int, bool] | None:
+    """(alert id, wanted) from `call_back_data`'s spelling; None for anything else."""
+    match = CALL_BACK_DATA.match(data or "")
+    return None if match is None else (int(match.group(1)), match.group(2) == YES)
+
+
+def call_back(alert_id: int) -> InlineKeyboardMarkup:
+    """Yes / No under "Do you want someone to call you now?"."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.CALL_BACK_YES, callback_data=call_back_data(alert_id,
+                                                                               wanted=True)),
+        InlineKeyboardButton(texts.CALL_BACK_NO, callback_data=call_back_data(alert_id,
+                                                                              wanted=False)),
+    ]])
+
+
+def alert_actions(alert_id: int) -> InlineKeyboardMarkup:
+    """Under a staff alert: one button per action that needs no note (the core's list and
+    callback data; anything else is acknowledged on the web)."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(words, callback_data=data)
+                                  for words, data in row]
+                                 for row in safeguarding_action_buttons(alert_id)])

@@ -7,8 +7,10 @@ Nothing here reads the database: the handlers pass in what a message needs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from outcomes.models import AllocationRole, Goal, GoalStatus, PlanHeading
+from outcomes.rules.risk import RiskKind
 from outcomes.rules.schedule import EventKind, Item, State
 from outcomes.selectors.allocations import KeyWorker
 from outcomes.selectors.plans import PlanSummary
@@ -48,24 +50,35 @@ def day(date: dt.date, *, today: dt.date) -> str:
     return words if date.year == today.year else f"{words} {date.year}"
 
 
-# --- Urgent help: the one list, for /help, crisis words and anywhere else (UX.md §4) ------------
+# --- Urgent help: the one list, for /help, a risk message and anywhere else (UX.md §4) ----------
 
 EMERGENCY = "999"
+SHELTER = "0808 800 4444"
+DOMESTIC_ABUSE_HELPLINE = "0808 2000 247"
+NO_BED_TONIGHT = f"Nowhere safe to sleep tonight: Shelter's free emergency helpline, call {SHELTER}"
 URGENT_HELP = (
     f"In danger or badly hurt: call {EMERGENCY}",
-    "Need help fast, or your mental health is bad: call NHS 111",
     "Want to talk to someone: Samaritans, call 116 123 (free, day or night)",
     "Rather text? Text SHOUT to 85258 (free, day or night)",
-    "If you are under 19: Childline, call 0800 1111",
+    "If you are under 19: Childline, call 0800 1111 (free)",
+    NO_BED_TONIGHT,
+    "Your mental health is bad and you need help fast: call NHS 111 and choose mental health",
 )
+OUT_OF_HOURS = "Your council, out of office hours: call {phone}"
+OUT_OF_HOURS_UNKNOWN = (
+    "Your council, out of office hours: the number is on your council's website")
 
 
-def urgent_help(out_of_hours_phone: str) -> str:
-    """The urgent help numbers, one to a line, with the council's out-of-hours number when the
-    council has set one (settings.OUT_OF_HOURS_PHONE)."""
+def urgent_help(out_of_hours_phone: str, *, no_bed_first: bool = False) -> str:
+    """The urgent help numbers, one to a line, ending with the council's out-of-hours number
+    (settings.OUT_OF_HOURS_PHONE; where to find it when the council has not set one). Shelter
+    comes first for someone with nowhere safe to sleep tonight."""
     lines = list(URGENT_HELP)
-    if out_of_hours_phone:
-        lines.append(f"Your council, out of office hours: call {out_of_hours_phone}")
+    if no_bed_first:
+        lines.remove(NO_BED_TONIGHT)
+        lines.insert(0, NO_BED_TONIGHT)
+    lines.append(OUT_OF_HOURS.format(phone=out_of_hours_phone) if out_of_hours_phone
+                 else OUT_OF_HOURS_UNKNOWN)
     return "\n".join(f"- {line}" for line in lines)
 
 
@@ -121,21 +134,46 @@ STARTED_AGAIN = "Welcome back! My messages are on again. To stop them, send /sto
 # --- Help ----------------------------------------------------------------------------------------
 
 
-def help_text(out_of_hours_phone: str, *, linked: bool) -> str:
-    about = (
-        "I'm the Waymark bot. I can show you your plan and when your next meeting is, "
-        "and remind you about meetings. You can tell me how your goals are going, and what "
-        "you think before a meeting.\n\n"
-        "If you write to me that you are not safe, I will tell your adviser."
-        if linked else
-        "I'm the Waymark bot. To use me, ask your adviser for a link. Open the link on this "
-        "phone and press START."
-    )
+def help_text(out_of_hours_phone: str, *, linked: bool, ack_minutes: int) -> str:
+    """/help for a young person (`linked`) or a chat not connected yet: what the bot does, what
+    happens when they write that they are not safe and when, and the urgent help numbers.
+    `ack_minutes`: settings.SAFEGUARDING_ACK_MINUTES, how long before the duty team is told."""
+    if linked:
+        about = (
+            "I'm the Waymark bot. I can show you your plan and when your next meeting is, "
+            "and remind you about meetings. You can tell me how your goals are going, and what "
+            "you think before a meeting.\n\n"
+            "If you write to me that you are not safe:\n"
+            "- I give you the numbers below straight away.\n"
+            "- I tell your adviser and their manager straight away.\n"
+            f"- If none of them answers within {ack_minutes} minutes, or it is outside office "
+            "hours (evenings, nights, weekends and bank holidays), I tell the council's "
+            "out-of-hours team too."
+        )
+    else:
+        about = (
+            "I'm the Waymark bot. To use me, ask your adviser for a link. Open the link on this "
+            "phone and press START.\n\n"
+            "If you write to me that you are not safe, I give you the numbers below straight "
+            "away. This chat is not connected to an adviser yet, so I can't tell anyone else."
+        )
     return (
         f"{about}\n\n"
-        "Nobody watches this chat all the time. Your adviser may not see a message "
-        "straight away.\n\n"
+        "Nobody watches this chat all the time. If you are in danger now, call "
+        f"{EMERGENCY}.\n\n"
         f"If you need help now:\n{urgent_help(out_of_hours_phone)}"
+    )
+
+
+def staff_help(commands: tuple[tuple[str, str], ...], *, ack_minutes: int) -> str:
+    """/help for staff: reminders, and acknowledging a safeguarding alert."""
+    return (
+        "I'm the Waymark bot. I send you reminders, and an alert when a young person you work "
+        "with writes that they may not be safe.\n\n"
+        "When an alert comes, tap the button under it and choose what you did. If nobody does "
+        f"within {ack_minutes} minutes, or it is outside office hours, the out-of-hours duty "
+        "team is told. For anything else, acknowledge it on Waymark.\n\n"
+        f"{menu(commands)}"
     )
 
 
@@ -327,18 +365,117 @@ def view_ask(heading: str) -> str:
             "\n\nSend it as one message. Your adviser will read it.")
 
 
-# Crisis words: urgent help at once, and the adviser is told.
+# --- Someone may not be safe (bot/safeguarding.py) ------------------------------------------------
+# The answer to a message the core finds a risk in: at once, before anything is read or written,
+# the first lines for the kind of risk (danger first) and then always the whole urgent help list.
+DANGER = frozenset({RiskKind.SELF_HARM, RiskKind.HARM_FROM_OTHERS, RiskKind.HARM_TO_OTHERS})
+
+RISK_LEAD = "It sounds like things are really hard right now. You matter, and there is help."
+RISK_FIRST = {
+    RiskKind.SELF_HARM: (
+        f"If you have hurt yourself or taken something, call {EMERGENCY} now.\n"
+        "If you feel you might act on these thoughts, call Samaritans on 116 123 or text SHOUT "
+        "to 85258. They are there day and night."),
+    RiskKind.HARM_FROM_OTHERS: (
+        f"If you are in danger now, call {EMERGENCY}. If you can't talk, call {EMERGENCY} and "
+        "press 55 when you are asked.\n"
+        "The National Domestic Abuse Helpline is free, day and night: "
+        f"{DOMESTIC_ABUSE_HELPLINE}."),
+    RiskKind.HARM_TO_OTHERS: (
+        f"If someone is in danger now, call {EMERGENCY}.\n"
+        "If you feel you might hurt someone, move away if you can and take some time out. "
+        "Samaritans (116 123) and Shout (text 85258) will talk it through with you, day and "
+        "night."),
+    RiskKind.NOWHERE_SAFE: (
+        f"If you have nowhere safe to sleep tonight, call Shelter free on {SHELTER}.\n"
+        "Your council must help you find somewhere to stay. Call them, or their out-of-hours "
+        "number below."),
+    RiskKind.UNCLEAR: f"If you are in danger now, call {EMERGENCY}.",
+}
+RISK_NOT_CONNECTED = (
+    "This chat is not connected to an adviser, so I can't tell anyone. Please call one of "
+    "these numbers now.")
 
 
-def crisis(out_of_hours_phone: str, *, adviser_told: bool) -> str:
-    told = ("I'm letting your adviser know, so they can get in touch with you. But nobody "
-            "watches this chat all the time, so please don't wait for them."
-            if adviser_told else
-            "Nobody watches this chat all the time, so please talk to someone now.")
-    return (
-        "It sounds like things are really hard right now. You matter, and help is there.\n\n"
-        f"{told}\n\n{urgent_help(out_of_hours_phone)}"
-    )
+def risk_help(kinds: Collection[str], out_of_hours_phone: str, *, connected: bool) -> str:
+    """The urgent-help answer: the first lines for each kind found (in the order of RISK_FIRST,
+    danger first; the general line when no kind is known), then the whole list, Shelter first
+    for a night without a bed when nobody is in danger. `connected`: False for a chat nobody
+    can be told about."""
+    firsts = [words for kind, words in RISK_FIRST.items() if kind in kinds]
+    if len(firsts) > 1:
+        firsts = [words for kind, words in RISK_FIRST.items()
+                  if kind in kinds and kind != RiskKind.UNCLEAR]
+    parts = [RISK_LEAD, *(firsts or [RISK_FIRST[RiskKind.UNCLEAR]]),
+             urgent_help(out_of_hours_phone, no_bed_first=RiskKind.NOWHERE_SAFE in kinds
+                         and not DANGER & set(kinds))]
+    if not connected:
+        parts.append(RISK_NOT_CONNECTED)
+    return "\n\n".join(parts)
+
+
+CALL_BACK_ASK = "Do you want someone to call you now?"
+CALL_BACK_YES = "Yes, call me"
+CALL_BACK_NO = "No"
+# Who the alert told, in the young person's words.
+RISK_TOLD_NOBODY = (
+    "Nobody watches this chat all the time. Please call one of the numbers above now.")
+
+
+def risk_told(told: str) -> str:
+    """After the alert is written: who was told (`risk_told_whom`), and the question."""
+    return (f"I've told {told} that you may not be safe. Nobody watches this chat all the "
+            f"time, so if you are in danger now, call {EMERGENCY}.\n\n{CALL_BACK_ASK}")
+
+
+def risk_told_whom(worker: KeyWorker | None, *, duty: bool) -> str:
+    """Who an alert goes to, in a young person's words: their adviser (or social worker) by
+    first name and the manager, or the manager of their team when nobody is allocated; and the
+    council's out-of-hours team when it is told too."""
+    people = ([f"{worker.first_name} (your {_worker_word(worker)})", "their manager"]
+              if worker is not None else ["the manager of your team"])
+    if duty:
+        people.append("the council's out-of-hours team")
+    return people[0] if len(people) == 1 else f"{', '.join(people[:-1])} and {people[-1]}"
+
+
+RISK_NOTE_NOT_SAVED = "I haven't saved that as a note on your goal. You can add one later: /goals"
+RISK_VIEW_NOT_SAVED = (
+    "I haven't saved that as what you think about your plan. You can tell me later: /review")
+
+
+def call_back_answer(told: str, *, wanted: bool) -> str:
+    """The answer to Yes or No: who will call (`told`), or that the numbers are still there."""
+    if not wanted:
+        return ("OK. The numbers above are there day and night. You can write to me again "
+                "at any time.")
+    return (f"I've told {told} to call you. If you are in danger before they call, "
+            f"call {EMERGENCY}.")
+
+
+CALL_BACK_NOT_FOUND = (
+    "Sorry, I couldn't pass that on. Please call one of the numbers above now, or write to me "
+    "again.")
+
+# Staff: acknowledging an alert from the bot (the alert itself is sent by the outbox).
+SGA_ASK = "What have you done? Tap one. For anything else, acknowledge it on Waymark."
+SGA_REFUSED = "You can't act on this alert."
+SGA_RECORDED = "Recorded:"
+
+
+def sga_acknowledged(action: str) -> str:
+    return f"Acknowledged: {action} — thank you. Open Waymark to add notes."
+
+
+def sga_no_contact(action: str) -> str:
+    """"Tried but could not reach them": recorded, and the alert stays open."""
+    return (f"{SGA_RECORDED} {action}. The duty team has been told, and the alert stays open until "
+            "someone reaches them. Tap again when you do.")
+
+
+def sga_already(who: str, at: dt.datetime, *, today: dt.date) -> str:
+    when = f"{at:%H:%M}" if at.date() == today else f"{at:%H:%M} on {day(at.date(), today=today)}"
+    return f"Already acknowledged by {who} at {when}."
 
 
 # Words instead of commands: the phrases each action is known by (bot/intents.py matches them,

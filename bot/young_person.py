@@ -1,6 +1,7 @@
-"""A young person's goals, their views for their adviser, free text in plain words, crisis
-words, the birthday check-in and unlinking: the handlers, and what each reads or writes in one
-call to the database thread.
+"""A young person's goals, their views for their adviser, free text in plain words, the birthday
+check-in and unlinking: the handlers, and what each reads or writes in one call to the database
+thread. A message in which the core finds a risk never reaches these handlers: bot/safeguarding.py
+answers it first.
 
 Everything a button carries (a goal's id, a section's id) is checked again through the policy
 when it comes back: a forged id is answered as if it did not exist. A typed answer the bot is
@@ -17,9 +18,7 @@ import dataclasses
 import logging
 import re
 import time
-import traceback
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from telegram import BotCommandScopeChat, Update
@@ -49,7 +48,6 @@ from outcomes.services import (
     telegram_link_unlink,
     young_person_view_record,
 )
-from outcomes.services.alerts import crisis_alert_raise
 from outcomes.services.care_leavers import care_leaver_record_draft
 
 from . import handlers, intents, keyboards, texts
@@ -159,11 +157,6 @@ def view_save(*, link: TelegramLink, section_id: int, text: str) -> str:
     return "saved"
 
 
-def crisis_alert(*, link: TelegramLink) -> bool:
-    """Alert their adviser at once. True when someone will be told."""
-    return bool(crisis_alert_raise(young_person=link.user.young_person))
-
-
 def checkin_due(*, link: TelegramLink) -> str:
     """Whether a birthday record is asked for now: due, not_due (no birthday window is open)
     or already (the adviser has confirmed this birthday's record)."""
@@ -203,7 +196,9 @@ def _await(context: ContextTypes.DEFAULT_TYPE, kind: str, value: object) -> None
     context.chat_data[AWAITING] = (kind, value, time.monotonic() + AWAIT_SECONDS)
 
 
-def _awaited(context: ContextTypes.DEFAULT_TYPE) -> tuple[str, object] | None:
+def awaited(context: ContextTypes.DEFAULT_TYPE) -> tuple[str, object] | None:
+    """The typed answer the chat is waiting for, ("note", Choice) or ("view", section id), while
+    it is still wanted; else None."""
     waiting = context.chat_data.get(AWAITING)
     if waiting is None:
         return None
@@ -317,7 +312,7 @@ async def _ask_for_view(update: Update, context: ContextTypes.DEFAULT_TYPE, sect
     await show(update, texts.view_ask(section.heading), keyboards.view_ask(one_section=one_section))
 
 
-# --- Free text: a typed answer, crisis words, or words for a command ---------------------------
+# --- Free text: a typed answer, or words for a command ----------------------------------------
 
 # The commands free text can lead to; "goals" is this module's own.
 ACTIONS = {
@@ -329,38 +324,26 @@ ACTIONS = {
 }
 
 
-def crisis_words_in(text: str) -> bool:
-    """Any of settings.CRISIS_WORDS in `text`, as whole words, whatever the case or
-    punctuation ("Self-harm" matches "self harm")."""
-    said = f" {intents.normalised(text)} "
-    return any(f" {intents.normalised(words)} " in said for words in settings.CRISIS_WORDS)
-
-
 async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Words, not a command: crisis words first, then the answer the chat was asked for, then
-    what the words ask for. The words are never logged."""
+    """Words, not a command: the answer the chat was asked for, else what the words ask for.
+    The words are never logged."""
     said = update.message.text or ""
     link = await handlers.linked(update)
     if link is not None and link.user.role != Role.YOUNG_PERSON:
         await handlers.other_text(update, context)  # staff: their typed answers come earlier
         return
-    crisis = crisis_words_in(said)
-    if crisis:
-        await _crisis(update, link)
     if link is None or link.user.young_person_id is None:
-        if not crisis:
-            await handlers.young_persons_link(update)  # how to link, and nothing else
+        await handlers.young_persons_link(update)  # how to link, and nothing else
         return
     if await _typed_answer(update, context, link, said):
         return
-    if not crisis:
-        await _understood(update, context, link, intents.guess(said))
+    await _understood(update, context, link, intents.guess(said))
 
 
 async def _typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, link: TelegramLink,
                         said: str) -> bool:
     """Save `said` as the note or the views the chat was asked for; False if none was."""
-    waiting = _awaited(context)
+    waiting = awaited(context)
     if waiting is None:
         return False
     kind, value = waiting
@@ -379,26 +362,6 @@ async def _typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, link
     await say(update, texts.VIEW_SAVED if saved == "saved" else texts.VIEW_NOT_FOUND,
               keyboards.menu_only())
     return True
-
-
-async def _crisis(update: Update, link: TelegramLink | None) -> None:
-    """The urgent help numbers at once; their adviser told, if they have one."""
-    told = False
-    if link is not None and link.user.young_person_id is not None:
-        try:
-            told = await in_db(crisis_alert)(link=link)
-        except Exception as error:
-            # Whatever failed, the young person still gets the numbers. Logged without the
-            # error's message, which may hold what the alert says.
-            frames = "".join(traceback.format_tb(error.__traceback__))
-            logger.error("Could not write a crisis alert: %s\n%s", type(error).__name__, frames)
-    await say(update, texts.crisis(settings.OUT_OF_HOURS_PHONE, adviser_told=told))
-
-
-async def crisis_only(update: Update) -> None:
-    """A message with crisis words that the gate will not let through (too long, too fast):
-    the help and the alert all the same, and nothing else done with it."""
-    await _crisis(update, await handlers.linked(update))
 
 
 async def _understood(update: Update, context: ContextTypes.DEFAULT_TYPE, link: TelegramLink,

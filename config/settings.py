@@ -303,14 +303,6 @@ if TELEGRAM_WEBHOOK_SECRET and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}",
         "TELEGRAM_WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or - (Telegram's rule).")
 # The council's out-of-hours duty team, which the bot's /help gives with the national lines.
 OUT_OF_HOURS_PHONE = env.str("WAYMARK_OUT_OF_HOURS_PHONE", default="")
-# Words in any message to the bot that bring the urgent help numbers at once and alert the young
-# person's adviser (comma-separated; matched as whole words, any case).
-CRISIS_WORDS = tuple(word.strip().lower() for word in env.list(
-    "WAYMARK_CRISIS_WORDS", default=["kill myself", "suicide", "suicidal", "end it all",
-                                     "hurt myself", "self harm", "overdose", "not safe"])
-    if word.strip())
-if not CRISIS_WORDS:
-    raise ImproperlyConfigured("WAYMARK_CRISIS_WORDS must name at least one word or phrase.")
 
 # --- Safeguarding alerts (issue 12) ---------------------------------------------------------
 # The out-of-hours duty team's address: told at once out of office hours or when nobody holds

@@ -10,6 +10,7 @@ import threading
 import time
 
 import pytest
+from django.conf import settings
 from telegram import Chat, Message, Update, User
 
 from bot import db, texts
@@ -91,8 +92,10 @@ def test_chats_are_answered_at_once(running_bot, bot_api, plan_world):
     # Every chat's answer is on its way at the same time: none waited for another's.
     assert bot_api.wait_for_in_flight("sendMessage", len(OTHERS)) == len(OTHERS)
     bot_api.release("sendMessage")
+    unlinked_help = texts.help_text("", linked=False,
+                                    ack_minutes=settings.SAFEGUARDING_ACK_MINUTES)
     for chat in OTHERS:
-        assert bot_api.wait_for_messages(chat, 1)[0]["text"] == texts.help_text("", linked=False)
+        assert bot_api.wait_for_messages(chat, 1)[0]["text"] == unlinked_help
 
 
 def test_one_chats_updates_are_answered_in_order(running_bot, bot_api, plan_world):

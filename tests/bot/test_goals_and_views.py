@@ -2,21 +2,17 @@
 buttons, over HTTP through the local Bot API server; the adviser sees both through the API, with
 channel telegram. A button press edits the message it was under (editMessageText), and every
 screen offers Back and Menu. A forged goal id, a stale version and an over-long note write
-nothing. Crisis words bring the urgent help numbers at once and an alert to the adviser without
-the words. /unlink asks first."""
+nothing. /unlink asks first. (A risk in a message: test_safeguarding.py.)"""
 
 from __future__ import annotations
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bot import keyboards, texts, young_person
-from config.celery import app as celery_app
 from outcomes import models as m
-from outcomes.services import delivery
 from tests import factories as f
 
 from .conftest import SECRET
@@ -354,52 +350,6 @@ def test_a_refused_note_or_view_is_asked_for_again_and_nothing_is_half_saved(
     # The wait is over: the next words are words again.
     assert running_bot.say(CHAT, "my goals").startswith("Your goals")
     assert views.count() == 1
-
-
-def test_crisis_words_bring_urgent_help_and_alert_the_adviser(running_bot, bot_api, plan_world,
-                                                              settings, monkeypatch):
-    p = plan_world.personas
-    settings.OUT_OF_HOURS_PHONE = "020 7946 0999"
-    enqueued: list[tuple[str, list]] = []
-    monkeypatch.setattr(celery_app, "send_task",
-                        lambda name, args=None, **kwargs: enqueued.append((name, args)))
-    linked(running_bot, plan_world)
-    words = "I want to end it all tonight"
-
-    answer = running_bot.say(CHAT, words)
-    for expected in ("999", "NHS 111", "116 123", "85258", "0800 1111", "020 7946 0999",
-                     "I'm letting your adviser know"):
-        assert expected in answer
-
-    [row] = m.Notification.objects.filter(kind=m.NotificationKind.ALERT)
-    assert texts.urgent_help("020 7946 0999") in answer  # the one list, as /help has it
-    assert (row.recipient, row.channel, row.young_person, row.lead, row.due_on) == (
-        p.adviser, m.NotificationChannel.EMAIL, p.young_person, "now", timezone.localdate())
-    assert row.event_key.startswith("crisis:")
-    assert "Jordan" in row.subject and "today" in row.subject
-    assert "open Waymark" in row.body
-    assert words not in row.subject + row.body and "end it all" not in row.body
-    assert enqueued == [("tasks.reminders.deliver", [row.pk])]
-
-    # Delivered by the outbox: the email carries no word of the message.
-    assert delivery.notification_deliver(notification_id=row.pk).status == "sent"
-    [email] = mail.outbox
-    assert email.to == [p.adviser.email] and "end it all" not in email.body + email.subject
-
-    # A young person's note is still saved after the numbers.
-    _, school, _ = jordans_goals(plan_world)
-    tap(running_bot, bot_api, CHAT, f"g:{school.pk}:s:1")
-    [numbers, saved] = running_bot.send(CHAT, "started but I feel like I want to self-harm",
-                                        expect=2)
-    assert "116 123" in numbers and saved == texts.GOAL_SAVED
-    assert school.progress.get().status == m.GoalStatus.STARTED
-
-
-def test_crisis_words_from_a_stranger_get_the_numbers_and_write_nothing(running_bot,
-                                                                        plan_world):
-    answer = running_bot.say(7777, "I'm not safe at home")
-    assert "999" in answer and "Samaritans" in answer and "adviser know" not in answer
-    assert not m.Notification.objects.exists()
 
 
 def test_unlink_asks_first(running_bot, bot_api, plan_world):

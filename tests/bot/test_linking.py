@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from bot import handlers, texts
@@ -20,17 +21,6 @@ from .conftest import SECRET
 pytestmark = pytest.mark.django_db(transaction=True)
 
 STRANGER = 6100
-
-
-def inject_photo(bot_api, chat_id: int) -> None:
-    """A photo from a user (the fake injects only text, so the update is put together here)."""
-    with bot_api._lock:
-        message = bot_api._new_message(chat_id, text="", sender={
-            "id": chat_id, "is_bot": False, "first_name": "Test"})
-        del message["text"]
-        message["photo"] = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90,
-                             "height": 90}]
-        bot_api._enqueue({"message": message})
 
 
 def assert_says_nothing_about_anyone(bot_api, chat_id: int, world) -> None:
@@ -48,10 +38,11 @@ def test_a_strangers_chat_is_told_how_to_link_and_nothing_else(running_bot, bot_
                  "when's my next meeting?", "/plan@waymark_test_bot"):
         assert running_bot.say(STRANGER, said) == texts.HOW_TO_LINK, said
     before = len(bot_api.sent_messages(STRANGER))
-    inject_photo(bot_api, STRANGER)
+    bot_api.inject_photo(STRANGER)
     assert bot_api.wait_for_messages(STRANGER, before + 1)[-1]["text"] == texts.HOW_TO_LINK
     # Urgent help is for anyone; it says nothing about anyone.
-    assert running_bot.say(STRANGER, "/help") == texts.help_text("", linked=False)
+    assert running_bot.say(STRANGER, "/help") == texts.help_text(
+        "", linked=False, ack_minutes=settings.SAFEGUARDING_ACK_MINUTES)
     assert_says_nothing_about_anyone(bot_api, STRANGER, plan_world)
     assert not m.TelegramLink.objects.exists()
     assert not m.AccessEvent.objects.filter(channel=m.Channel.TELEGRAM).exists()
@@ -106,7 +97,7 @@ def test_bad_input_gets_a_polite_answer_or_none(running_bot, bot_api, plan_world
     assert running_bot.say(chat, "x" * 2001) == texts.TOO_LONG
     assert running_bot.say(chat, "/plan " + "x" * 2001) == texts.TOO_LONG
     before = len(bot_api.sent_messages(chat))
-    inject_photo(bot_api, chat)
+    bot_api.inject_photo(chat)
     assert bot_api.wait_for_messages(chat, before + 1)[-1]["text"] == texts.ONLY_TEXT
     unknown = running_bot.say(chat, "/whatever")
     assert unknown == texts.with_menu(texts.UNKNOWN_COMMAND, texts.COMMANDS_YOUNG_PERSON)

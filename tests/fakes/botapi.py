@@ -381,6 +381,23 @@ class FakeBotAPI:
                 message["entities"] = entities
             return self._enqueue({"message": message})
 
+    def inject_photo(self, chat_id: int, caption: str = "",
+                     user_id: int | None = None) -> dict[str, Any]:
+        """Queue an Update with a photo (one small size) from a user in a private chat, with
+        `caption` under it when given. Returns the Update."""
+        with self._lock:
+            chat = _require_int(chat_id, "chat_id")
+            sender = {"id": chat if user_id is None else user_id, "is_bot": False,
+                      "first_name": self._chat_names.get(chat, "Test"), "language_code": "en"}
+            message = self._new_message(chat, sender=sender, text="")
+            del message["text"]
+            message["photo"] = [{"file_id": f"photo-{chat}-{message['message_id']}",
+                                 "file_unique_id": f"p{chat}{message['message_id']}",
+                                 "width": 90, "height": 90, "file_size": 1024}]
+            if caption:
+                message["caption"] = caption
+            return self._enqueue({"message": message})
+
     def inject_callback(self, chat_id: int, data: str, message_id: int | None = None,
                         user_id: int | None = None) -> dict[str, Any]:
         """Queue an Update with a callback query: the user pressed an inline button carrying
