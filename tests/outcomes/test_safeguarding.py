@@ -111,10 +111,12 @@ def test_a_burst_is_one_alert_and_only_a_new_kind_is_told_again(personas, enqueu
 def test_the_callback_answer_is_told_once_and_only_for_their_own_alert(personas, enqueued):
     p = personas
     alert = raise_alert(p)
-    safeguarding_callback_set(young_person=p.young_person, alert_id=alert.pk, wanted=True)
+    safeguarding_callback_set(young_person=p.young_person, alert_id=alert.pk, wanted=True,
+                              now=IN_HOURS + MINUTE)
     assert told(alert, "callback") == {("adviser", "email"), ("manager", "email")}
     rows = m.Notification.objects.count()
-    safeguarding_callback_set(young_person=p.young_person, alert_id=alert.pk, wanted=True)
+    safeguarding_callback_set(young_person=p.young_person, alert_id=alert.pk, wanted=True,
+                              now=IN_HOURS + 2 * MINUTE)
     assert m.Notification.objects.count() == rows
     alert.refresh_from_db()
     assert alert.callback_wanted is True and alert.callback_answered_at is not None
