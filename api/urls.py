@@ -2,7 +2,7 @@
 
 from django.http import JsonResponse
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api.views import auth, care, education, people, plans, records, reviews
@@ -16,8 +16,10 @@ for module in (people, care, reviews, education, records, plans):
 app_name = "api"
 urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="token"),
+    path("auth/tokens/", auth.TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<int:pk>/", auth.TokenDetailView.as_view(), name="token-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
 ]
 

@@ -1,7 +1,7 @@
 """Waymark's records, one module per area."""
 
 from .audit import AccessEvent, AppendOnlyError
-from .auth import ApiToken
+from .auth import ApiToken, SecurityEvent, SecurityEventKind
 from .base import Channel
 from .education import (
     Attendance,
@@ -116,6 +116,8 @@ __all__ = [
     "SENStatus",
     "ScheduleEntry",
     "SchoolEnrolment",
+    "SecurityEvent",
+    "SecurityEventKind",
     "Sex",
     "SocialWorkerVisit",
     "Team",
