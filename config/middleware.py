@@ -62,3 +62,10 @@ class NoStoreMiddleware:
                 "Cache-Control"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+def session_clock_start(sender, request, user, **kwargs) -> None:
+    """user_logged_in: the session's idle clock starts now."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[LAST_SEEN] = time.time()

@@ -3,7 +3,6 @@ person: /young-people/{id}/chronology/ and /young-people/{id}/access-events/."""
 
 from __future__ import annotations
 
-import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.request import Request
