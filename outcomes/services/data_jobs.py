@@ -46,7 +46,15 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from outcomes import access
-from outcomes.models import Channel, DataJob, DataJobKind, DataJobStatus, Team, User
+from outcomes.models import (
+    Channel,
+    DataJob,
+    DataJobKind,
+    DataJobStatus,
+    Team,
+    User,
+    YoungPerson,
+)
 from outcomes.selectors.teams import teams_overseen_by
 from outcomes.ssda903 import tables as t
 from outcomes.ssda903.export import ssda903_export
@@ -645,6 +653,24 @@ def _children_in(handle: IO[str], column: str) -> list[str]:
         return []
     at = header.index(column)
     return list(dict.fromkeys(row[at] for row in reader if len(row) > at and row[at]))
+
+
+COMMAND_EXPORT_WHAT = "ssda903.export.command"
+
+
+def ssda903_export_audit(*, actor: User | None, header: Path) -> int:
+    """`manage.py export_903` wrote the whole authority's return to a folder: one access event
+    for each child in its Header table (actor: who ran it, or None when not said), written in
+    bulk. The number of children recorded."""
+    child_ids = _children_in_csv(header, "CHILD")
+    recorded = 0
+    for start in range(0, len(child_ids), AUDIT_CHUNK):
+        people = list(YoungPerson.objects.filter(
+            child_id__in=child_ids[start:start + AUDIT_CHUNK]).values_list("pk", flat=True))
+        access_events_record(actor=actor, young_person_ids=people, what=COMMAND_EXPORT_WHAT,
+                             channel=Channel.COMMAND)
+        recorded += len(people)
+    return recorded
 
 
 def _record_reads(actor: User, child_ids: list[str], what: str) -> None:
