@@ -34,12 +34,12 @@ class ApiToken(models.Model):
 
 
 class SecurityEventKind(models.TextChoices):
-    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    """Each failed sign-in is logged (username masked) and counted, not written here: only what
+    an administrator should look at is."""
+
     LOCKOUT = "lockout", "Username locked out"
     ADDRESS_BLOCKED = "address_blocked", "Address refused (password spraying)"
     TOKEN_REFUSED = "token_refused", "Expired or revoked API token used"
-    TOKEN_REVOKED = "token_revoked", "API token revoked"
-    SESSION_TIMEOUT = "session_timeout", "Session signed out when idle"
 
 
 class SecurityEventQuerySet(models.QuerySet):

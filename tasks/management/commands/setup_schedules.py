@@ -15,6 +15,7 @@ SWEEP = "Reminders: daily sweep"
 DISPATCH = "Reminders: dispatch the outbox"
 CHECK_INS = "Care leavers: the bot's birthday check-in"
 INTERRUPTED_JOBS = "Data jobs: fail the jobs whose worker died"
+EXPIRED_FILES = "Data jobs: delete files older than DATA_JOB_FILE_HOURS"
 # Often enough that a user waiting on the status page is told soon after the heartbeat limit.
 INTERRUPTED_JOBS_MINUTES = 5
 # After the sweep has refreshed the schedules, and out of a young person's quiet hours.
@@ -50,6 +51,8 @@ class Command(BaseCommand):
             CHECK_INS: {"task": "tasks.check_ins.ask", "crontab": mid_morning, "interval": None},
             INTERRUPTED_JOBS: {"task": "tasks.data_jobs.fail_interrupted",
                                "interval": every_five_minutes, "crontab": None},
+            EXPIRED_FILES: {"task": "tasks.data_jobs.expire_files",
+                            "interval": every_five_minutes, "crontab": None},
         }
         for name, defaults in wanted.items():
             task, created = PeriodicTask.objects.get_or_create(name=name, defaults=defaults)
