@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from api.strict import MAX_ID
+from outcomes import access
 
 
 @extend_schema_field(OpenApiTypes.INT64)
@@ -24,7 +25,23 @@ class IdFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
-class YoungPersonFilterSet(django_filters.FilterSet):
+class PolicyFilterSet(django_filters.FilterSet):
+    """Refuses (400, naming the filter) a filter on what the access policy hides from the user,
+    so a filter is never a side channel (`access.filter_refused`)."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        user = getattr(self.request, "user", None)
+        model_name = self._meta.model._meta.model_name
+        refused = [name for name in self.filters
+                   if self.data.get(name) not in (None, "")
+                   and access.filter_refused(user, model_name, name)]
+        for name in refused:
+            self.form.add_error(name, access.FILTER_REFUSED)
+        return valid and not refused
+
+
+class YoungPersonFilterSet(PolicyFilterSet):
     young_person = IdFilter(label="Young person (id)")
 
 

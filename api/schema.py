@@ -19,7 +19,8 @@ ALWAYS = {
     "403": "Your role may not do this (for example a young person changing a plan).",
     "404": "Not found, or outside what you may see (the two are not told apart).",
 }
-SIGN_IN = {"429": "Too many sign-in attempts: wait a minute."}
+SIGN_IN = {"429": "Too many sign-in attempts: wait a minute (an hour when many have failed "
+                          "from your address)."}
 
 
 def add_error_responses(result, generator, request, public):

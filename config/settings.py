@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
+    "csp",
     "outcomes",
     "tasks",
     "web",
@@ -63,12 +64,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs a session out after SESSION_IDLE_MINUTES without a request; `no-store` on the API
+    # and on every page sent to someone signed in.
+    "config.middleware.IdleSessionMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
@@ -168,7 +174,7 @@ AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 WAYMARK_TRUSTED_PROXIES = env.int("WAYMARK_TRUSTED_PROXIES", default=0)
 if not 0 <= WAYMARK_TRUSTED_PROXIES <= 5:
     raise ImproperlyConfigured("WAYMARK_TRUSTED_PROXIES must be between 0 and 5.")
-AXES_CLIENT_IP_CALLABLE = "web.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -176,11 +182,66 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
+    # Secure by default: `check --deploy --fail-level WARNING` passes with only the secret key,
+    # ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS set (tests/outcomes/test_security_settings.py).
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Only a directive in the header: a domain goes on browsers' preload lists when its owner
+    # submits it (gov.uk's subdomains are on them already).
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    if SECURE_HSTS_SECONDS < 0:
+        raise ImproperlyConfigured("SECURE_HSTS_SECONDS must be 0 or more.")
+
+# --- Identity, sessions and security events (issue 15) --------------------------------------
+# X-Forwarded-Proto is trusted only when the proxy in front says so and strips what clients send
+# (WAYMARK_TRUST_X_FORWARDED_PROTO=true); otherwise a client could claim HTTPS.
+WAYMARK_TRUST_X_FORWARDED_PROTO = env.bool("WAYMARK_TRUST_X_FORWARDED_PROTO", default=False)
+if WAYMARK_TRUST_X_FORWARDED_PROTO:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sessions end when the browser closes, and after SESSION_IDLE_MINUTES without a request (the
+# pages warn two minutes before, GOV.UK's timeout warning; the server decides without script).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+if not 2 <= SESSION_IDLE_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be between 2 and 1440.")
+# API tokens stop working this many days after they are issued.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
+if not 1 <= API_TOKEN_DAYS <= 366:
+    raise ImproperlyConfigured("API_TOKEN_DAYS must be between 1 and 366.")
+# Password spraying: failed sign-ins from one address in an hour, whatever the usernames, after
+# which that address is refused (web and API) until the hour is out.
+WAYMARK_LOGIN_ADDRESS_LIMIT = env.int("WAYMARK_LOGIN_ADDRESS_LIMIT", default=20)
+if not 1 <= WAYMARK_LOGIN_ADDRESS_LIMIT <= 10_000:
+    raise ImproperlyConfigured("WAYMARK_LOGIN_ADDRESS_LIMIT must be between 1 and 10000.")
+# Security events (spraying, lockouts, token misuse) in an hour that send an e-mail to every
+# active administrator with an e-mail address (one e-mail each time the count reaches it).
+WAYMARK_SECURITY_ALERT_THRESHOLD = env.int("WAYMARK_SECURITY_ALERT_THRESHOLD", default=10)
+if not 1 <= WAYMARK_SECURITY_ALERT_THRESHOLD <= 10_000:
+    raise ImproperlyConfigured("WAYMARK_SECURITY_ALERT_THRESHOLD must be between 1 and 10000.")
+# SSDA903 export and rejection files are deleted this many hours after they were made.
+DATA_JOB_FILE_HOURS = env.int("DATA_JOB_FILE_HOURS", default=24)
+if not 1 <= DATA_JOB_FILE_HOURS <= 24 * 31:
+    raise ImproperlyConfigured("DATA_JOB_FILE_HOURS must be between 1 and 744.")
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, nothing from another
+# site. tests/browser/test_csp.py loads every page and fails on any violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # --- Cache: throttling counters and the like. Redis in production, shared by every process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://waymark")}
@@ -205,6 +266,8 @@ REST_FRAMEWORK = {
         "login": env.str("API_LOGIN_THROTTLE", default="5/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The client's address for the throttles: the same proxy count as the sign-in lockout.
+    "NUM_PROXIES": WAYMARK_TRUSTED_PROXIES,
     "DATETIME_FORMAT": "iso-8601",
 }
 SPECTACULAR_SETTINGS = {

@@ -12,6 +12,9 @@ os.environ["DATABASE_URL"] = os.environ.get(
 )
 os.environ["CELERY_BROKER_URL"] = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("CELERY_RESULT_BACKEND", os.environ["CELERY_BROKER_URL"])
+# The test client and the browser tests' live server speak plain HTTP; production redirects.
+# In the environment, so that the processes the tests start (the smoke test) inherit it.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from .settings import *  # noqa: F403
 

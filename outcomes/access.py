@@ -92,9 +92,11 @@ ADVISER_ONLY_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
-# The virtual school sees who a child is and their education, not how to reach them.
+# The virtual school sees who a child is and their education, not how to reach them, their
+# immigration status, or their care-leaver category (the CARE_LEAVER area it does not see).
 VIRTUAL_SCHOOL_HIDDEN_FIELDS: dict[str, frozenset[str]] = {
-    "youngperson": frozenset({"phone", "email", "contact_notes", "preferred_contact", "uasc"}),
+    "youngperson": frozenset({"phone", "email", "contact_notes", "preferred_contact", "uasc",
+                              "care_leaver_category"}),
 }
 
 
@@ -284,3 +286,28 @@ def safeguarding_alerts_visible_to(user: User | None) -> QuerySet[SafeguardingAl
         return SafeguardingAlert.objects.all()
     return SafeguardingAlert.objects.filter(
         young_person__in=young_people_visible_to(user).values("pk"))
+# --- Filters: a filter on what a role may not see is a side channel -------------------------
+# `?uasc=true` on a list that hides `uasc` still tells who is unaccompanied. So a filter is
+# refused when what it reads is hidden from the user: a field (hidden_fields above) or a part of
+# the record (VIEW_AREAS). By default a filter reads the field of its own name; these read more.
+FILTER_READS: dict[str, dict[str, str | Area]] = {
+    "youngperson": {
+        "adviser": Area.ALLOCATIONS,          # who is allocated to whom
+        "overdue": Area.SCHEDULE,             # what is past its due date
+        "care_leaver_category": "care_leaver_category",
+        "sen_status": Area.EDUCATION,
+    },
+}
+FILTER_REFUSED = "You cannot filter by this: your role does not see it."
+
+
+def filter_refused(user: User | None, model_name: str, filter_name: str) -> bool:
+    """Whether `user` may not filter a list of `model_name` by `filter_name` (see FILTER_READS).
+    The channels answer 400 with FILTER_REFUSED, never an answer that tells what is hidden."""
+    reads = FILTER_READS.get(model_name, {}).get(filter_name, filter_name)
+    if isinstance(reads, Area):
+        role = getattr(user, "role", None)
+        if reads == Area.SCHEDULE:
+            return not sees_whole_schedule(user)
+        return reads not in VIEW_AREAS.get(role, frozenset())
+    return reads in hidden_fields(user, model_name)

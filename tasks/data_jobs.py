@@ -28,3 +28,9 @@ def run(job_id: int) -> str:
 def fail_interrupted() -> int:
     """Fail the jobs left running by a worker that died (no heartbeat for too long); how many."""
     return data_jobs.data_jobs_interrupted_fail()
+
+
+@shared_task(name="tasks.data_jobs.expire_files")
+def expire_files() -> int:
+    """Delete the files of jobs older than DATA_JOB_FILE_HOURS; how many jobs were cleared."""
+    return data_jobs.data_job_files_expire()

@@ -320,6 +320,16 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     prefix = factory.Sequence(lambda n: f"tok{n:05d}")
 
 
+class SecurityEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SecurityEvent
+
+    kind = m.SecurityEventKind.LOCKOUT
+    channel = "web"
+    ip_address = "192.0.2.1"
+    username_masked = "ad***"
+
+
 class NeedsAssessmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.NeedsAssessment

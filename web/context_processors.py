@@ -18,6 +18,8 @@ def service(request: HttpRequest) -> dict:
         "shows_team": access.oversees_team(user),
         "shows_reports": access.sees_reports(user),
         "shows_data": access.may_export_903(user),
+        # The timeout warning (web/static/web/timeout.js) comes two minutes before this.
+        "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
     }
 
 

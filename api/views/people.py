@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import ScopedReadOnlyViewSet
-from api.filters import young_person_filterset
+from api.filters import PolicyFilterSet, young_person_filterset
 from api.serializers.people import (
     AllocationSerializer,
     TelegramLinkCodeSerializer,
@@ -24,7 +24,7 @@ from outcomes.selectors.care_leavers import care_leaver_statuses_for
 from outcomes.services import telegram_link_code_create
 
 
-class YoungPersonFilter(django_filters.FilterSet):
+class YoungPersonFilter(PolicyFilterSet):
     search = django_filters.CharFilter(method="filter_search", max_length=100,
                                        label="Child id or part of a name")
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())

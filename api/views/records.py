@@ -3,14 +3,13 @@ person: /young-people/{id}/chronology/ and /young-people/{id}/access-events/."""
 
 from __future__ import annotations
 
-import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import ScopedViewSet
-from api.filters import IdFilter
+from api.filters import IdFilter, PolicyFilterSet
 from api.serializers.records import (
     AccessEventSerializer,
     ChronologyEntrySerializer,
@@ -85,7 +84,7 @@ class ScheduleViewSet(ScopedViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class AccessEventFilter(django_filters.FilterSet):
+class AccessEventFilter(PolicyFilterSet):
     actor = IdFilter(label="Who looked (user id)")
 
     class Meta:

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from outcomes.models import Channel, YoungPerson
-from outcomes.services import access_event_record
+from outcomes.services import access_event_record, access_events_record
 
 
 def _snake_case(name: str) -> str:
@@ -32,6 +32,23 @@ class AuditedReadsMixin:
     """
 
     young_person_lookup = "young_person"
+
+    def changelist_view(self, request, extra_context=None):
+        """The list and its search results: one AccessEvent for each young person whose
+        record is on the page shown (what = "<model>.admin.list" or "...admin.search")."""
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            shown = [obj.pk for obj in changelist.result_list]
+            ids = set(self.model._default_manager.filter(pk__in=shown).exclude(
+                **{f"{self.young_person_lookup}__isnull": True})
+                .values_list(self.young_person_lookup, flat=True)) if shown else set()
+            view = "admin.search" if request.GET.get("q") else "admin.list"
+            if ids:
+                access_events_record(
+                    actor=request.user, young_person_ids=sorted(ids),
+                    what=f"{_snake_case(self.model.__name__)}.{view}", channel=Channel.ADMIN)
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

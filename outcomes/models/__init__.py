@@ -1,7 +1,7 @@
 """Waymark's records, one module per area."""
 
 from .audit import AccessEvent, AppendOnlyError
-from .auth import ApiToken
+from .auth import ApiToken, SecurityEvent, SecurityEventKind
 from .base import Channel
 from .education import (
     Attendance,
@@ -128,6 +128,8 @@ __all__ = [
     "SafeguardingStatus",
     "ScheduleEntry",
     "SchoolEnrolment",
+    "SecurityEvent",
+    "SecurityEventKind",
     "Sex",
     "SocialWorkerVisit",
     "Team",

@@ -13,3 +13,4 @@ class Channel(models.TextChoices):
     TASK = "task", "Background task"
     IMPORT = "import", "Import"
     MEETING = "meeting", "In person"
+    COMMAND = "command", "Command line"

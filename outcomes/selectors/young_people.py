@@ -55,8 +55,21 @@ def young_people_in_category(
     return queryset.filter(pk__in=[pk for pk, s in statuses.items() if s.category == category])
 
 
+SEARCH_REFUSED = ("Search for letters, digits, spaces, hyphens or apostrophes: what you typed "
+                  "has a character that cannot be searched for.")
+
+
+def search_text_refused(text: str) -> bool:
+    """Whether `text` holds what PostgreSQL will not take in a query (a NUL character, half of a
+    surrogate pair) or any other control character, which no name or child id has."""
+    return any(ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF or ord(ch) == 127 for ch in text)
+
+
 def young_people_matching(queryset: QuerySet[YoungPerson], *, text: str) -> QuerySet[YoungPerson]:
-    """Search by LA child id (exact) or by any part of a name."""
+    """Search by LA child id (exact) or by any part of a name. Text that search_text_refused
+    finds nothing (the channels say why before they ask)."""
+    if search_text_refused(text):
+        return queryset.none()
     condition = Q(child_id__iexact=text)
     for word in text.split():
         condition |= (Q(legal_first_name__icontains=word) | Q(legal_last_name__icontains=word)

@@ -43,7 +43,7 @@ from .telegram_links import (
     telegram_link_revoke,
     telegram_link_unlink,
 )
-from .tokens import api_token_authenticate, api_token_issue
+from .tokens import api_token_authenticate, api_token_issue, api_token_revoke
 
 __all__ = [
     "DataJobRefused",
@@ -57,6 +57,7 @@ __all__ = [
     "allocation_start",
     "api_token_authenticate",
     "api_token_issue",
+    "api_token_revoke",
     "connected_person_approval_record",
     "data_job_export_create",
     "data_job_import_create",

@@ -46,7 +46,15 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from outcomes import access
-from outcomes.models import Channel, DataJob, DataJobKind, DataJobStatus, Team, User
+from outcomes.models import (
+    Channel,
+    DataJob,
+    DataJobKind,
+    DataJobStatus,
+    Team,
+    User,
+    YoungPerson,
+)
 from outcomes.selectors.teams import teams_overseen_by
 from outcomes.ssda903 import tables as t
 from outcomes.ssda903.export import ssda903_export
@@ -607,12 +615,33 @@ class DataJobFile:
     content_type: str
 
 
+class DataJobFileGone(Exception):
+    """The job's file may no longer be downloaded: the message says why and what to do."""
+
+
+FILE_EXPIRED = ("This file was deleted {hours} hours after it was made: children's data is not "
+                "kept longer than it is needed. Make a new export.")
+FILE_OUT_OF_SCOPE = ("This file holds young people you can no longer see, so it cannot be "
+                     "downloaded. Make a new export: it will hold the young people you can see "
+                     "now.")
+
+
+def _file_expired(job: DataJob, now: dt.datetime) -> bool:
+    return job.finished_at is not None and job.finished_at < now - dt.timedelta(
+        hours=settings.DATA_JOB_FILE_HOURS)
+
+
 def data_job_result_open(*, actor: User, job_id: int) -> DataJobFile:
     """The finished job's file, for someone who may see the job, with an access event for each
-    young person in it that the actor may see. Raises NotVisible for another's job, or a job
-    with no file."""
+    young person in it. Raises NotVisible for another's job, or a job with no file; and
+    DataJobFileGone when the file is older than DATA_JOB_FILE_HOURS, or holds a young person
+    the actor can no longer see (it is re-checked against their scope now, not when made)."""
     job = access.data_jobs_visible_to(actor).filter(pk=job_id).first()
-    if job is None or job.status != DataJobStatus.DONE or not job.result_file:
+    if job is None or job.status != DataJobStatus.DONE:
+        raise access.NotVisible
+    if _file_expired(job, timezone.now()):
+        raise DataJobFileGone(FILE_EXPIRED.format(hours=settings.DATA_JOB_FILE_HOURS))
+    if not job.result_file:
         raise access.NotVisible
     path = data_job_directory(job) / job.result_file
     if not path.is_file():
@@ -621,8 +650,31 @@ def data_job_result_open(*, actor: User, job_id: int) -> DataJobFile:
         children, what, content_type = _children_in_export(job, path), EXPORT_WHAT, ZIP_TYPE
     else:
         children, what, content_type = _children_in_csv(path, "child"), REJECTIONS_WHAT, CSV_TYPE
-    _record_reads(actor, children, what)
+    # An import's refused rows may name children who are not in Waymark (that is why they were
+    # refused), and imports are for administrators, who see everyone: checked for exports only.
+    if not _record_reads(actor, children, what, all_visible=job.kind == DataJobKind.EXPORT_903):
+        raise DataJobFileGone(FILE_OUT_OF_SCOPE)
     return DataJobFile(path=path, filename=job.result_file, content_type=content_type)
+
+
+def data_job_files_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete the folders (uploads and results) of jobs that finished more than
+    DATA_JOB_FILE_HOURS ago, and forget their result files; how many jobs were cleared. On the
+    beat schedule (tasks.data_jobs.expire_files)."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(hours=settings.DATA_JOB_FILE_HOURS)
+    finished = list(DataJob.objects.filter(finished_at__lt=cutoff).values_list("pk", "result_file"))
+    cleared = 0
+    for pk, result_file in finished:
+        directory = data_job_directory(pk)
+        if directory.exists() or result_file:
+            shutil.rmtree(directory, ignore_errors=True)
+            cleared += 1
+    DataJob.objects.filter(finished_at__lt=cutoff).exclude(result_file="").update(result_file="")
+    if cleared:
+        log.info("Deleted the files of %s data job(s) older than %s hours.", cleared,
+                 settings.DATA_JOB_FILE_HOURS)
+    return cleared
 
 
 def _children_in_export(job: DataJob, path: Path) -> list[str]:
@@ -647,10 +699,36 @@ def _children_in(handle: IO[str], column: str) -> list[str]:
     return list(dict.fromkeys(row[at] for row in reader if len(row) > at and row[at]))
 
 
-def _record_reads(actor: User, child_ids: list[str], what: str) -> None:
+COMMAND_EXPORT_WHAT = "ssda903.export.command"
+
+
+def ssda903_export_audit(*, actor: User | None, header: Path) -> int:
+    """`manage.py export_903` wrote the whole authority's return to a folder: one access event
+    for each child in its Header table (actor: who ran it, or None when not said), written in
+    bulk. The number of children recorded."""
+    child_ids = _children_in_csv(header, "CHILD")
+    recorded = 0
+    for start in range(0, len(child_ids), AUDIT_CHUNK):
+        people = list(YoungPerson.objects.filter(
+            child_id__in=child_ids[start:start + AUDIT_CHUNK]).values_list("pk", flat=True))
+        access_events_record(actor=actor, young_person_ids=people, what=COMMAND_EXPORT_WHAT,
+                             channel=Channel.COMMAND)
+        recorded += len(people)
+    return recorded
+
+
+def _record_reads(actor: User, child_ids: list[str], what: str, *, all_visible: bool) -> bool:
+    """An access event for each child in the file that the actor may see. With `all_visible`,
+    only if they may see every one of them now: False (and nothing recorded) otherwise."""
+    chunks = []
     for start in range(0, len(child_ids), AUDIT_CHUNK):
         chunk = child_ids[start:start + AUDIT_CHUNK]
-        people = access.young_people_visible_to(actor, access.Area.CARE_HISTORY).filter(
-            child_id__in=chunk).values_list("pk", flat=True)
-        access_events_record(actor=actor, young_person_ids=list(people), what=what,
+        people = list(access.young_people_visible_to(actor, access.Area.CARE_HISTORY).filter(
+            child_id__in=chunk).values_list("pk", flat=True))
+        if all_visible and len(people) < len(set(chunk)):
+            return False
+        chunks.append(people)
+    for people in chunks:
+        access_events_record(actor=actor, young_person_ids=people, what=what,
                              channel=Channel.WEB)
+    return True

@@ -159,12 +159,20 @@ def telegram_link_code_create(
             user = _account_of(young_person, actor=actor)
         if not user.is_active:
             raise ValidationError({"user": ACCOUNT_OFF})
+        _open_codes_end(user=user, now=now)  # only the newest code works
         row = validated_save(TelegramLinkCode(
             user=user, created_by=actor, code_hash=_digest(raw),
             expires_at=now + dt.timedelta(minutes=settings.TELEGRAM_LINK_CODE_MINUTES),
         ), actor=actor)
     return LinkCode(code=raw, url=f"https://t.me/{settings.TELEGRAM_BOT_USERNAME}?start={raw}",
                     expires_at=row.expires_at, user=user)
+
+
+def _open_codes_end(*, user: User | int, now: dt.datetime) -> int:
+    """End every unused, unexpired code for `user` (they expire now): making a new code or
+    revoking the link leaves no older code that still links their account."""
+    return TelegramLinkCode.objects.filter(
+        user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
 
 
 def _count_wrong_code(chat_id: int) -> None:
@@ -296,9 +304,10 @@ def telegram_link_revoke(*, actor: User, link: TelegramLink) -> TelegramLink:
         _require_may_link(actor, young_person=link.user.young_person_id)
     else:
         _require_may_link(actor, user=link.user)
+    now = timezone.now()
     with transaction.atomic():
         current = TelegramLink.objects.select_for_update().get(pk=link.pk)
         if current.active:
-            _deactivate(current, reason=f"Revoked by {actor.username}.", actor=actor,
-                        now=timezone.now())
+            _deactivate(current, reason=f"Revoked by {actor.username}.", actor=actor, now=now)
+        _open_codes_end(user=current.user_id, now=now)
     return current

@@ -82,7 +82,20 @@ NEVER_SHOWN: dict[str, dict[str, frozenset[str]]] = {
     },
     "virtual_school": {
         "young-person": frozenset({"phone", "email", "preferred_contact", "contact_notes",
-                                   "uasc"}),
+                                   "uasc", "care_leaver_category"}),
+    },
+}
+
+# Filters a persona may not use, by endpoint: each reads something the persona is not shown, so
+# an answer would be a side channel (issue 15: `?uasc=true` told the virtual school who is an
+# unaccompanied asylum-seeking child). Refused with a 400 naming the filter. Every other filter
+# of every list is allowed (200) for every persona who may see the list.
+REFUSED_FILTERS: dict[str, dict[str, frozenset[str]]] = {
+    "virtual_school": {
+        "young-person": frozenset({"uasc", "adviser", "care_leaver_category", "overdue"}),
+    },
+    "young_person": {
+        "young-person": frozenset({"overdue"}),
     },
 }
 
@@ -209,6 +222,8 @@ class Unscoped:
 
     status: Mapping[str, frozenset[int]]
     body: dict | None = None
+    kwargs: Mapping[str, int] = field(default_factory=dict)
+    by_method: Mapping[str, Mapping[str, frozenset[int]]] = field(default_factory=dict)
 
 
 STAFF_ONLY = {**{p: frozenset({200}) for p in STAFF}, "young_person": frozenset({403}),
@@ -216,7 +231,15 @@ STAFF_ONLY = {**{p: frozenset({200}) for p in STAFF}, "young_person": frozenset(
 UNSCOPED: dict[str, Unscoped] = {
     # Anyone may try to sign in; wrong credentials are a 400 whoever sends them.
     "token": Unscoped({p: frozenset({400}) for p in PERSONA_NAMES},
-                      body={"username": "nobody", "password": "wrong-password"}),
+                      body={"username": "nobody", "password": "wrong-password"},
+                      # Signing out revokes the token in use; these sign in without one.
+                      by_method={"delete": {**{p: frozenset({400}) for p in PERSONA_NAMES},
+                                            "anonymous": ANONYMOUS}}),
+    # Your own tokens: anyone signed in sees their own list (here, empty) ...
+    "tokens": Unscoped({**{p: frozenset({200}) for p in PERSONA_NAMES}, "anonymous": ANONYMOUS}),
+    # ... and revokes only their own: any other id is not found.
+    "token-detail": Unscoped({**{p: frozenset({404}) for p in PERSONA_NAMES},
+                              "anonymous": ANONYMOUS}, kwargs={"pk": 2_147_480_000}),
     "schema": Unscoped(STAFF_ONLY),
     "docs": Unscoped(STAFF_ONLY),
 }
@@ -510,10 +533,11 @@ def test_the_endpoints_about_no_young_person(matrix_savepoint, route, method, ac
                     f"add the status each persona gets.")
     cache.clear()  # the sign-in throttle counts every attempt from this address
     client = client_for(matrix_savepoint, persona)
-    url = reverse(f"api:{route.name}")
+    url = reverse(f"api:{route.name}", kwargs=dict(expected.kwargs))
     response = (client.get(url) if method == "get"
                 else getattr(client, method)(url, expected.body, format="json"))
-    assert response.status_code in expected.status[persona], (
+    statuses = expected.by_method.get(method, expected.status)
+    assert response.status_code in statuses[persona], (
         f"{method.upper()} {url} as {persona}: {describe(response)}")
 
 
@@ -523,3 +547,76 @@ def test_any_other_api_address_is_a_json_404(api, path):
     response = api.as_user(None).get(path)
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "errors": {}}
+
+
+# --- Filters ------------------------------------------------------------------------------------
+
+
+def _filter_value(world: MatrixWorld, flt) -> str:
+    """A valid value for a filter, whatever its type."""
+    import django_filters
+
+    choices = getattr(flt, "extra", {}).get("choices")
+    if callable(choices):
+        choices = choices()
+    if isinstance(flt, django_filters.ModelChoiceFilter):
+        return str(world.personas.team.pk)
+    if choices:
+        return str(next(iter(choices))[0])
+    if isinstance(flt, django_filters.BooleanFilter):
+        return "true"
+    if isinstance(flt, django_filters.CharFilter):
+        return "a"
+    return "1"
+
+
+def _filter_cases() -> list:
+    cases = []
+    for route in ROUTES:
+        filterset = getattr(route.view, "filterset_class", None)
+        if route.basename is None or filterset is None or "pk" in route.kwargs:
+            continue
+        for name in filterset.base_filters:
+            for persona in PERSONA_NAMES:
+                if persona != "anonymous":
+                    cases.append(pytest.param(route, name, persona,
+                                              id=f"{route.name}?{name} as {persona}"))
+    return cases
+
+
+FILTER_CASES = _filter_cases()
+
+
+def test_the_filters_of_every_list_are_checked():
+    names = {(c.values[0].key, c.values[1]) for c in FILTER_CASES}
+    assert ("young-person", "uasc") in names and ("young-person", "adviser") in names
+    assert len(names) >= 30, names
+
+
+@pytest.mark.parametrize(("route", "name", "persona"), FILTER_CASES)
+def test_filter(matrix_savepoint, route, name, persona):
+    """Each filter of each list, as each persona: refused when it reads what they may not see,
+    otherwise answered (and the answer still only what they may see)."""
+    world = matrix_savepoint
+    flt = route.view.filterset_class.base_filters[name]
+    value = _filter_value(world, flt)
+    url = url_for(route, world, "own")
+    response = client_for(world, persona).get(url, {name: value})
+    area = row_for(route).area
+    check_body_discloses_nothing(response, persona=persona, route=route, area=area, world=world)
+    if "young_person_pk" in route.kwargs and area not in SEES[persona]["own"]:
+        assert response.status_code == 404, f"?{name}={value} as {persona}: {describe(response)}"
+    elif name in REFUSED_FILTERS.get(persona, {}).get(route.key, frozenset()):
+        assert response.status_code == 400, f"?{name}={value} as {persona}: {describe(response)}"
+        assert response.json()["errors"] == {
+            name: ["You cannot filter by this: your role does not see it."]}
+    else:
+        assert response.status_code == 200, f"?{name}={value} as {persona}: {describe(response)}"
+
+
+@pytest.mark.parametrize("value", ["true", "false", "True", "1", "0"])
+def test_the_virtual_school_learns_nothing_from_uasc_whatever_the_value(matrix_savepoint, value):
+    response = client_for(matrix_savepoint, "virtual_school").get(
+        reverse("api:young-person-list"), {"uasc": value})
+    assert response.status_code == 400
+    assert "uasc" in response.json()["errors"]

@@ -172,7 +172,7 @@ def fuzz(matrix_world, django_db_blocker):
         # schemathesis's WSGI client calls the app as host "localhost".
         with (django_db_blocker.unblock(), _one_connection(), _quiet_4xx(),
               override_settings(ALLOWED_HOSTS=["localhost"])):
-            tokens = {p: api_token_issue(user=matrix_world.user(p)) for p in PERSONAS}
+            tokens = {p: api_token_issue(user=matrix_world.user(p)).raw for p in PERSONAS}
             schema = schemathesis.openapi.from_wsgi(
                 SCHEMA_URL, application, headers={"Authorization": f"Token {tokens['manager']}"})
             _steer_towards_records(schema, matrix_world)

@@ -55,6 +55,11 @@ class Site:
         self.page.on("requestfailed", lambda request: None if request.is_navigation_request()
                      else self.broken.append(f"request failed: {request.url} ({request.failure})"))
         self.page.on("response", self._check_response)
+        # A Content-Security-Policy violation (an inline script or style, a style= attribute):
+        # Chromium reports each on the console (issue 15; tests/browser/test_csp.py).
+        self.page.on("console", lambda message: self.broken.append(
+            f"CSP violation: {message.text}") if "Content Security Policy" in message.text
+            else None)
 
     def _check_response(self, response: Response) -> None:
         # Each page's own status is checked by open(); its sub-resources must all load.

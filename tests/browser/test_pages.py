@@ -69,13 +69,16 @@ PAGES = [
     Page("/data/jobs/{data_job}/", "manager"),
     Page("/safeguarding/", "manager"),
     Page("/safeguarding/{safeguarding_alert}/", "adviser"),
+    Page("/account/api-tokens/", "adviser"),
     # One line for each page as it lands (a 404 fails).
 ]
 
 # web/urls.py routes that are not pages to look at: POST only.
 NOT_PAGES = {"web:logout", "web:telegram-revoke", "web:telegram-young-person-revoke",
              # POST-only forms and downloads (the data pages' tests open the files)
-             "web:data-export", "web:data-import", "web:data-job-download", "web:data-annex-a"}
+             "web:data-export", "web:data-import", "web:data-job-download", "web:data-annex-a",
+             # the timeout warning's "Stay signed in", and revoking an API token
+             "web:keep-alive", "web:api-token-revoke"}
 
 # A report page: also downloaded as CSV and XLSX (test_report_downloads_match_the_page).
 REPORT = re.compile(r"/reports/[a-z0-9-]+/")

@@ -50,6 +50,7 @@ FACTORIES = {
     m.NationalBenchmark: f.NationalBenchmarkFactory,
     m.AccessEvent: f.AccessEventFactory,
     m.ApiToken: f.ApiTokenFactory,
+    m.SecurityEvent: f.SecurityEventFactory,
     m.NeedsAssessment: f.NeedsAssessmentFactory,
     m.TelegramLink: f.TelegramLinkFactory,
     m.TelegramLinkCode: f.TelegramLinkCodeFactory,
@@ -66,12 +67,14 @@ by_name = attrgetter("__name__")
 MODELS = sorted(FACTORIES, key=by_name)
 
 # Records that are not about one child; the trail itself is not a read of a child's record.
-NOT_ABOUT_A_CHILD = {m.Team, m.NationalBenchmark, m.AccessEvent, m.ApiToken, m.DataJob}
+NOT_ABOUT_A_CHILD = {m.Team, m.NationalBenchmark, m.AccessEvent, m.ApiToken, m.DataJob,
+                     m.SecurityEvent}
 # The access trail is written only by reads; tokens only by the API's login.
 # Links are made by the bot (link codes by an action or the API); the outbox and the schedule
 # entries by the sweep.
-NO_ADD_PAGE = {m.AccessEvent, m.ApiToken, m.TelegramLink, m.TelegramLinkCode, m.Notification,
-               m.ScheduleEntry, m.DataJob,  # data jobs are started from the staff pages
+NO_ADD_PAGE = {m.AccessEvent, m.ApiToken, m.SecurityEvent, m.TelegramLink, m.TelegramLinkCode,
+               m.Notification, m.ScheduleEntry,
+               m.DataJob,  # data jobs are started from the staff pages
                m.SafeguardingAlert, m.SafeguardingMessage}  # alerts: by the service only
 
 

@@ -314,3 +314,28 @@ def test_the_admin_action_refuses_several_people_and_people_out_of_scope(client,
     [message] = response.context["messages"]
     assert "not in your scope" in str(message)
     assert not m.TelegramLinkCode.objects.exists()
+
+
+# --- Old codes end (issue 15) ------------------------------------------------------------------
+
+
+def test_after_a_revoke_an_older_unused_code_no_longer_links(personas):
+    link = claim(code_for(personas), telegram_user_id=9001)
+    older = code_for(personas)  # made while linked, never used
+    telegram_link_revoke(actor=personas.adviser, link=link)
+    with pytest.raises(LinkCodeRefused):
+        claim(older, telegram_user_id=9666)
+    assert not m.TelegramLink.objects.filter(active=True).exists()
+    # A code made after the revoke works.
+    assert claim(code_for(personas), telegram_user_id=9002).active
+
+
+def test_a_new_code_ends_every_open_code_for_that_person(personas):
+    first, second = code_for(personas), code_for(personas)
+    other_person_code = telegram_link_code_create(actor=personas.adviser,
+                                                  user=personas.adviser).code
+    with pytest.raises(LinkCodeRefused):
+        claim(first, telegram_user_id=9001)
+    assert claim(second, telegram_user_id=9001).active
+    # Someone else's open code is untouched.
+    assert claim(other_person_code, telegram_user_id=9003).user == personas.adviser

@@ -152,3 +152,24 @@ def test_the_command_writes_this_year_and_last(tmp_path):
     assert len(read(tmp_path / "2025", EPISODES)) == len(read(tmp_path / "2026", EPISODES)) == 1
     with pytest.raises(CommandError):
         call_command("export_903", str(tmp_path / "x"), "--year", "2024", stdout=out)
+
+
+def test_the_command_records_each_child_exported_in_the_access_trail(tmp_path):
+    from outcomes.models import AccessEvent, Channel
+
+    admin = f.UserFactory(username="exporter", role=m.Role.ADMINISTRATOR, team=None)
+    f.UserFactory(username="adviser", role=m.Role.PERSONAL_ADVISER)
+    child = looked_after()
+    out = io.StringIO()
+    call_command("export_903", str(tmp_path / "2026"), "--year", "2026", "--by", "exporter",
+                 stdout=out)
+    events = AccessEvent.objects.filter(what="ssda903.export.command")
+    assert [(e.young_person_id, e.actor_id, e.channel) for e in events] == [
+        (child.pk, admin.pk, Channel.COMMAND)]
+    assert "Access trail: 1 children recorded as exported." in out.getvalue()
+    # Without --by: still recorded, by no one named. A non-administrator is refused.
+    call_command("export_903", str(tmp_path / "again"), "--year", "2026", stdout=out)
+    assert AccessEvent.objects.filter(what="ssda903.export.command", actor=None).count() == 1
+    with pytest.raises(CommandError, match="No active administrator"):
+        call_command("export_903", str(tmp_path / "x"), "--year", "2026", "--by", "adviser",
+                     stdout=out)

@@ -444,3 +444,55 @@ def test_the_pages_are_sound_html(personas, pages):
         assert page.tags["h1"] == 1
         assert [i for i, n in page.ids.items() if n > 1] == []
         assert all(field in page.labels for field in page.fields), page.fields
+
+
+# --- files re-checked at download, and deleted after DATA_JOB_FILE_HOURS (issue 15) -----------
+
+
+def _finished_export(personas) -> m.DataJob:
+    job = data_job_run(job_id=data_job_export_create(actor=personas.manager, year=YEAR).pk)
+    assert job.status == m.DataJobStatus.DONE, job.error
+    return job
+
+
+def test_an_export_holding_a_child_who_has_left_the_team_is_not_downloaded(personas, record,
+                                                                           pages):
+    job = _finished_export(personas)
+    client = pages.as_user(personas.manager)
+    assert client.get(f"/data/jobs/{job.pk}/download/").status_code == 200
+    events = m.AccessEvent.objects.count()
+    personas.young_person.team = personas.other_team  # moved to another team since
+    personas.young_person.save()
+    response = client.get(f"/data/jobs/{job.pk}/download/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/data/jobs/{job.pk}/"
+    assert "holds young people you can no longer see" in body_of(response)
+    assert m.AccessEvent.objects.count() == events  # nothing was read, nothing recorded
+    # A new export, of the children they see now, downloads.
+    fresh = _finished_export(personas)
+    assert client.get(f"/data/jobs/{fresh.pk}/download/").status_code == 200
+
+
+def test_a_file_older_than_the_limit_is_refused_then_deleted(personas, record, pages, settings):
+    settings.DATA_JOB_FILE_HOURS = 24
+    job = _finished_export(personas)
+    directory = service.data_job_directory(job)
+    m.DataJob.objects.filter(pk=job.pk).update(
+        finished_at=timezone.now() - dt.timedelta(hours=25))
+    response = pages.as_user(personas.manager).get(f"/data/jobs/{job.pk}/download/", follow=True)
+    assert "This file was deleted 24 hours after it was made" in body_of(response)
+    recent = _finished_export(personas)
+    assert service.data_job_files_expire() == 1
+    assert not directory.exists()
+    job.refresh_from_db()
+    assert job.result_file == ""
+    assert service.data_job_directory(recent).exists()  # a recent one is kept
+    assert service.data_job_files_expire() == 0
+
+
+def test_the_expiry_sweep_is_on_the_beat_schedule(db):
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    call_command("setup_schedules", stdout=io.StringIO())
+    assert PeriodicTask.objects.filter(task="tasks.data_jobs.expire_files",
+                                       enabled=True).exists()

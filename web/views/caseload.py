@@ -11,6 +11,7 @@ from django.utils import timezone
 from outcomes import access
 from outcomes.models import Channel, Role
 from outcomes.selectors.caseloads import caseload_for
+from outcomes.selectors.young_people import SEARCH_REFUSED, search_text_refused
 from outcomes.services import access_events_record
 from web.decorators import staff_page
 
@@ -32,10 +33,17 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
     The search is posted and kept in the session, never put in the address: a name in a URL
     ends up in access logs and browser history (DESIGN.md, dangerous constructs)."""
+    search_error = ""
     if request.method == "POST":
-        request.session[SEARCH_KEY] = request.POST.get("q", "").strip()[:100]
-        return redirect("web:caseload")
-    search = request.session.get(SEARCH_KEY, "")
+        typed = request.POST.get("q", "").strip()[:100]
+        if not search_text_refused(typed):
+            request.session[SEARCH_KEY] = typed
+            return redirect("web:caseload")
+        # Shown again as typed, less the characters that cannot be shown or searched for.
+        search_error = SEARCH_REFUSED
+        search = "".join(ch for ch in typed if not search_text_refused(ch))
+    else:
+        search = request.session.get(SEARCH_KEY, "")
     page = Paginator(caseload_for(user=request.user, search=search), PAGE_SIZE).get_page(
         request.GET.get("page"))
     today = timezone.localdate()
@@ -47,10 +55,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "web/caseload.html", {
         "heading": HEADINGS.get(request.user.role, "My caseload"),
         "search": search,
+        "search_error": search_error,
+        "errors": [search_error] if search_error else [],
         "page": page,
         "people": people,
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2,
                                                             on_ends=1),
         "today": today,
         "shows_schedule": access.sees_whole_schedule(request.user),
-    })
+    }, status=400 if search_error else 200)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -29,6 +30,7 @@ from outcomes.services import (
     data_job_result_open,
     data_jobs,
 )
+from outcomes.services.data_jobs import DataJobFileGone
 from outcomes.ssda903.tables import YEARS
 from web import exports
 from web.decorators import staff_page
@@ -160,7 +162,11 @@ def data_job(request: HttpRequest, pk: int) -> HttpResponse:
 def data_job_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The export's zip, or the import's refused rows; each young person in it is audited."""
     _require_data(request.user)
-    result = data_job_result_open(actor=request.user, job_id=pk)
+    try:
+        result = data_job_result_open(actor=request.user, job_id=pk)
+    except DataJobFileGone as gone:
+        messages.error(request, str(gone))
+        return redirect("web:data-job", pk=pk)
     return FileResponse(result.path.open("rb"), as_attachment=True, filename=result.filename,
                         content_type=result.content_type)
 

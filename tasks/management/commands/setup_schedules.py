@@ -16,6 +16,7 @@ DISPATCH = "Reminders: dispatch the outbox"
 CHECK_INS = "Care leavers: the bot's birthday check-in"
 INTERRUPTED_JOBS = "Data jobs: fail the jobs whose worker died"
 SAFEGUARDING = "Safeguarding: escalate alerts nobody has acknowledged"
+EXPIRED_FILES = "Data jobs: delete files older than DATA_JOB_FILE_HOURS"
 # Often enough that a user waiting on the status page is told soon after the heartbeat limit.
 INTERRUPTED_JOBS_MINUTES = 5
 # After the sweep has refreshed the schedules, and out of a young person's quiet hours.
@@ -54,6 +55,8 @@ class Command(BaseCommand):
                                "interval": every_five_minutes, "crontab": None},
             SAFEGUARDING: {"task": "tasks.safeguarding.escalate", "interval": every_minute,
                            "crontab": None},
+            EXPIRED_FILES: {"task": "tasks.data_jobs.expire_files",
+                            "interval": every_five_minutes, "crontab": None},
         }
         for name, defaults in wanted.items():
             task, created = PeriodicTask.objects.get_or_create(name=name, defaults=defaults)

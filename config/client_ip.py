@@ -1,4 +1,6 @@
-"""The address a sign-in came from, for django-axes' lockout by username and address."""
+"""The address a request came from, the one way every part of Waymark reads it: the sign-in
+lockout (django-axes), the per-address limit, the API throttles (DRF NUM_PROXIES counts the same
+proxies) and the security events."""
 
 from __future__ import annotations
 
