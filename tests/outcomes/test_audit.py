@@ -9,7 +9,9 @@ from django.db import DatabaseError, connection, transaction
 from outcomes import models as m
 from outcomes import services
 
-APPEND_ONLY = {m.AccessEvent, m.GoalProgress}
+# A safeguarding message keeps the young person's words once and is never edited (no history
+# copy of the words); security events are written once by the sign-in and token checks.
+APPEND_ONLY = {m.AccessEvent, m.GoalProgress, m.SafeguardingMessage, m.SecurityEvent}
 # A token row is its own history: issued, last used, revoked; only the hash is kept. So is a
 # Telegram link code's (made by whom, used when and from which account). An outbox row is its
 # own too (written, claimed, sent or failed, with the times); schedule entries are worked out

@@ -73,6 +73,7 @@ NOT_IN_CHRONOLOGY: dict[type[Model], str] = {
     m.DataJob: "an import or export run by staff, not about one young person",
     m.OutcomesRecord: "the SSDA903 OC2 yearly outcome flags: a return figure, not an event",
     m.SafeguardingMessage: "the young person's words: read on the alert's own page, not here",
+    m.SecurityEvent: "a sign-in or token event of an account, not about one young person",
 }
 
 

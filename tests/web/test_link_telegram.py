@@ -188,7 +188,7 @@ def test_query_budgets(personas, pages, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         assert client.get(page(personas.young_person)).status_code == 200
     # Making a code: the service's access checks, the young person's account, the code's row.
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):  # + the safeguarding banner
         assert client.post(page(personas.young_person)).status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get("/telegram/").status_code == 200
