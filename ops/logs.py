@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 from . import request_id
@@ -27,5 +28,7 @@ class WaymarkJsonFormatter(JsonFormatter):
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level",
                                             "name": "logger"})
         kwargs.setdefault("timestamp", False)
+        # Django's request logger passes the request, whose repr holds the query string.
+        kwargs.setdefault("reserved_attrs", [*RESERVED_ATTRS, "request"])
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
                          *args, **kwargs)

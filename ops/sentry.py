@@ -1,8 +1,9 @@
 """Optional error reports to Sentry (sentry-sdk), when SENTRY_DSN is set.
 
 An event leaves with the error's type and where in the code it happened, the route and the
-request id, and nothing that can name a person: send_default_pii is off, local variables are not
-sent, and `scrub` removes the query string, cookies, body, headers other than a few safe ones,
+request id, and nothing that can name a person: `data_collection` (which replaces
+send_default_pii) collects no user, cookie, body or query string, local variables are not sent,
+and `scrub` removes the query string, cookies, body, headers other than a few safe ones,
 the user (but the id), exception and log messages (a database error quotes the row it refused)
 and the text of breadcrumbs.
 """
@@ -13,6 +14,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+
+from . import request_id
 
 SAFE_HEADERS = {"content-type", "content-length", "user-agent", "x-request-id", "accept"}
 REDACTED = "[removed: may hold personal data]"
@@ -57,6 +60,8 @@ def scrub(event: dict[str, Any], hint: dict | None = None) -> dict[str, Any]:
             crumb.pop("message", None)
             crumb.pop("data", None)
     event.pop("extra", None)
+    if request_id.current():
+        event.setdefault("tags", {})["request_id"] = request_id.current()
     for key in ("cookies", "env"):
         event.pop(key, None)
     return event
@@ -74,7 +79,17 @@ def init_from_settings(**overrides: Any) -> bool:
     options: dict[str, Any] = {
         "dsn": dsn,
         "environment": settings.SENTRY_ENVIRONMENT,
-        "send_default_pii": False,
+        # What the integrations collect, before `scrub` looks at the event: none of it personal.
+        "data_collection": {
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_headers": {"request": {"mode": "allowlist", "terms": sorted(SAFE_HEADERS)}},
+            "http_bodies": [],
+            "url_query_params": {"mode": "off"},
+            "database_query_data": False,
+            "queues": False,
+            "stack_frame_variables": False,
+        },
         "include_local_variables": False,
         "max_request_body_size": "never",
         "before_send": scrub,
