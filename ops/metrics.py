@@ -12,6 +12,7 @@ Prometheus scrapes, by `StateCollector`: one query each, nothing kept between sc
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -56,6 +57,25 @@ celery_task_duration = Histogram(
 bot_updates = Counter(
     "waymark_bot_updates", "Telegram updates the bot handled, by kind and outcome "
     "(handled, failed).", ["kind", "outcome"])
+
+
+def _update_kind(update: object) -> str:
+    for kind in ("message", "callback_query", "edited_message", "my_chat_member"):
+        if getattr(update, kind, None) is not None:
+            return kind
+    return "other"
+
+
+@contextlib.contextmanager
+def bot_update_counted(update: object):
+    """Counts one Telegram update by kind, as handled or failed (an exception escaped)."""
+    kind = _update_kind(update)
+    try:
+        yield
+    except BaseException:
+        bot_updates.labels(kind, "failed").inc()
+        raise
+    bot_updates.labels(kind, "handled").inc()
 
 
 def queue_lengths() -> dict[str, int] | None:

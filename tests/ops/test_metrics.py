@@ -143,3 +143,22 @@ def test_task_outcomes_are_counted(scrape):
     after = scrape()
     assert after[ok] - before.get(ok, 0) == 1
     assert after[bad] - before.get(bad, 0) == 1
+
+
+@pytest.mark.django_db
+def test_bot_updates_are_counted_by_kind_and_outcome(scrape):
+    from types import SimpleNamespace
+
+    from ops.metrics import bot_update_counted
+
+    handled = ("waymark_bot_updates_total", (("kind", "message"), ("outcome", "handled")))
+    failed = ("waymark_bot_updates_total", (("kind", "callback_query"), ("outcome", "failed")))
+    before = scrape()
+    with bot_update_counted(SimpleNamespace(message=object())):
+        pass
+    with pytest.raises(RuntimeError), bot_update_counted(
+            SimpleNamespace(message=None, callback_query=object())):
+        raise RuntimeError("a handler failed")
+    after = scrape()
+    assert after[handled] - before.get(handled, 0) == 1
+    assert after[failed] - before.get(failed, 0) == 1
