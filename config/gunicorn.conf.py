@@ -46,6 +46,9 @@ access_log_format = json.dumps({
 errorlog = "-"
 loglevel = _env("GUNICORN_LOG_LEVEL", "info")
 proc_name = "waymark-web"
+# gunicorn's control socket (gunicornc) would be made in the user's home, which the image's user
+# cannot write; signals (HUP to reload, TERM to stop) do the same work.
+control_socket_disable = True
 
 
 def child_exit(server, worker):

@@ -8,22 +8,25 @@ from datetime import datetime
 from django.apps import apps
 from django.db.models import Count, Max
 
-from outcomes.models import DataJob, Notification
+from outcomes.models import DataJob, DataJobStatus, Notification, NotificationStatus
 
 
-def _by_status(model) -> dict[str, int]:
-    return {row["status"]: row["n"] for row in
-            model.objects.order_by().values("status").annotate(n=Count("pk"))}
+def _by_status(model, statuses: list[str] | None = None) -> dict[str, int]:
+    """Rows by status, with every known status present (0 where there is none)."""
+    counts = dict.fromkeys(statuses or [], 0)
+    counts.update({row["status"]: row["n"] for row in
+                   model.objects.order_by().values("status").annotate(n=Count("pk"))})
+    return counts
 
 
 def notification_counts_by_status() -> dict[str, int]:
     """The reminder outbox: how many rows wait, are being sent, were sent, failed, cancelled."""
-    return _by_status(Notification)
+    return _by_status(Notification, NotificationStatus.values)
 
 
 def data_job_counts_by_status() -> dict[str, int]:
     """SSDA903 imports and exports by state (queued, running, done, failed)."""
-    return _by_status(DataJob)
+    return _by_status(DataJob, DataJobStatus.values)
 
 
 def safeguarding_alert_counts_by_status() -> dict[str, int] | None:
@@ -32,9 +35,10 @@ def safeguarding_alert_counts_by_status() -> dict[str, int] | None:
         model = apps.get_model("outcomes", "SafeguardingAlert")
     except LookupError:
         return None
-    if not any(field.name == "status" for field in model._meta.get_fields()):
+    fields = {field.name: field for field in model._meta.get_fields()}
+    if "status" not in fields:
         return {"all": model.objects.count()}
-    return _by_status(model)
+    return _by_status(model, [value for value, _ in fields["status"].choices or []])
 
 
 def beat_last_run() -> tuple[int, datetime | None]:

@@ -91,6 +91,9 @@ def test_the_outbox_data_jobs_and_scrape_cost(scrape, client, django_assert_max_
     assert found[("waymark_reminder_outbox", (("status", "pending"),))] == 3
     assert found[("waymark_reminder_outbox", (("status", "failed"),))] == 2
     assert found[("waymark_data_jobs", (("status", "queued"),))] == 1
+    # Every state is a series from the start, so a dashboard and an alert have one to read.
+    assert found[("waymark_data_jobs", (("status", "failed"),))] == 0
+    assert found[("waymark_reminder_outbox", (("status", "cancelled"),))] == 0
     assert found[("waymark_scrape_errors", (("source", "outbox"),))] == 0
 
 
@@ -104,6 +107,7 @@ def test_safeguarding_alerts_are_counted_when_the_model_exists(scrape):
         assert {labels: value for (name, labels), value in found.items()
                 if name == "waymark_safeguarding_alerts"} == {
             (("status", status),): n for status, n in counts.items()}
+        assert counts  # every status of the model, even with no alert yet
     assert found[("waymark_scrape_errors", (("source", "safeguarding_alerts"),))] == 0
 
 
