@@ -64,6 +64,7 @@ def test_readyz_says_when_the_beat_has_stopped(client, schedules, settings):
 
 @pytest.mark.django_db
 def test_readyz_says_when_there_are_no_schedules(client):
+    PeriodicTask.objects.all().delete()
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["beat"] == (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -90,6 +91,11 @@ def worker(django_db_blocker):
         yield
 
 
+def _task_lines(caplog) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "waymark.task"
+            and r.task == "tests.ops.current_request_id"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_request_id_is_carried_into_the_task_and_its_log_line(worker, caplog):
     token = request_id.bind("req-0123456789abcdef")
@@ -98,10 +104,13 @@ def test_the_request_id_is_carried_into_the_task_and_its_log_line(worker, caplog
             result = current_request_id.delay()
             # The worker runs in another thread: only the message's header can carry the id.
             assert result.get(timeout=20) == "req-0123456789abcdef"
+        # Celery stores the result before task_postrun, which writes the line: wait for it.
+        deadline = time.monotonic() + 10
+        while not _task_lines(caplog) and time.monotonic() < deadline:
+            time.sleep(0.05)
     finally:
         request_id.release(token)
-    [record] = [r for r in caplog.records if r.name == "waymark.task"
-                and r.task == "tests.ops.current_request_id"]
+    [record] = _task_lines(caplog)
     line = _json(record)
     assert line["request_id"] == "req-0123456789abcdef"
     assert line["outcome"] == "succeeded" and line["task_id"] == result.id

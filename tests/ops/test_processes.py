@@ -213,7 +213,8 @@ def test_the_web_process_under_gunicorn(production_env, tmp_path):
     assert all(line["status"] == 200 and line["method"] == "GET" for line in requests)
 
 
-def test_the_worker_and_the_beat_start_and_stop(production_env, tmp_path, django_db_setup):
+@pytest.mark.django_db(transaction=True)  # the beat writes its default entries: flushed after
+def test_the_worker_and_the_beat_start_and_stop(production_env, tmp_path):
     worker = Process(["bin/waymark", "worker", "--pool=solo"], production_env,
                      tmp_path / "worker.log")
     beat = Process(["bin/waymark", "beat"], production_env, tmp_path / "beat.log")
@@ -228,7 +229,8 @@ def test_the_worker_and_the_beat_start_and_stop(production_env, tmp_path, django
                for line in worker.text().splitlines() if line.startswith("{"))
 
 
-def test_the_bot_starts_polling_and_stops(production_env, tmp_path, bot_api, django_db_setup):
+@pytest.mark.django_db(transaction=True)
+def test_the_bot_starts_polling_and_stops(production_env, tmp_path, bot_api):
     env = production_env | {"TELEGRAM_API_BASE_URL": bot_api.base_url}
     bot = Process(["bin/waymark", "bot"], env, tmp_path / "bot.log")
     try:
