@@ -53,14 +53,15 @@ class RequestContextMiddleware:
             else:
                 response = self.get_response(request)
             response[request_id.HEADER] = rid
-            self._record(request, route or _route(request), response.status_code,
+            self._record(request, rid, route or _route(request), response.status_code,
                          time.perf_counter() - started)
             return response
         finally:
             request_id.release(token)
 
     @staticmethod
-    def _record(request: HttpRequest, route: str, status: int, seconds: float) -> None:
+    def _record(request: HttpRequest, rid: str, route: str, status: int,
+                seconds: float) -> None:
         method = request.method if request.method in {
             "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} else "OTHER"
         metrics.http_requests.labels(route, method, str(status)).inc()
@@ -68,7 +69,7 @@ class RequestContextMiddleware:
         user = getattr(request, "user", None)
         level = logging.DEBUG if route in OPS_ROUTES.values() else logging.INFO
         logger.log(level, "request", extra={
-            "event": "request", "method": method, "route": route, "status": status,
+            "event": "request", "request_id": rid, "method": method, "route": route, "status": status,
             "duration_ms": round(seconds * 1000, 1),
             "user_id": user.pk if user is not None and user.is_authenticated else None,
         })
