@@ -11,13 +11,14 @@ VALIDATOR_903 := var/validator-903/.installed
 VALIDATOR_903_REQUIREMENTS := tests/ssda903/validator-requirements.txt
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint bench install clean help
+.PHONY: run test lint bench install clean help serve
 
 help:
 	@echo "make run    set up, load demo data, serve http://127.0.0.1:8000 (web, worker, beat)"
 	@echo "make test   the whole suite on PostgreSQL and Redis, browser tests in Chromium (see README)"
-	@echo "make lint   ruff and makemigrations --check"
+	@echo "make lint   ruff, makemigrations --check and hadolint (the Dockerfile)"
 	@echo "make bench  the benchmarks, printed as one table"
+	@echo "make serve  production: gunicorn, worker, beat and bot from the environment and .env"
 
 install: $(INSTALLED) $(GOVUK_BUILT)
 
@@ -67,6 +68,11 @@ run: install
 	@echo ""
 	@$(BIN)/honcho start -f Procfile $(RUN_PROCESSES)
 
+# Production on this machine (docs/operations.md): the settings come from the environment and
+# .env (honcho reads it), DJANGO_DEBUG is off, and nothing starts while a setting is missing.
+serve: install
+	@$(BIN)/honcho run bin/waymark serve
+
 test: install lint $(VALIDATOR_903)
 	@$(BIN)/python -m pytest
 
@@ -80,6 +86,7 @@ $(VALIDATOR_903): $(VALIDATOR_903_REQUIREMENTS)
 
 lint: install
 	@$(BIN)/ruff check .
+	@$(BIN)/hadolint Dockerfile
 	@DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run -v 0 \
 		|| (echo "Models and migrations differ: run manage.py makemigrations" && exit 1)
 

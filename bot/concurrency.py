@@ -23,6 +23,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from ops.metrics import bot_update_counted
+
 from . import db
 
 MAX_CONCURRENT_UPDATES = 64
@@ -59,6 +61,10 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         return chat.updates if chat is not None else 0
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        with bot_update_counted(update):
+            await self._in_chat_order(update, coroutine)
+
+    async def _in_chat_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_of(update)
         if key is None:
             await coroutine

@@ -406,3 +406,71 @@ LOGGING = {
         "telegram": {"level": "INFO"},
     },
 }
+
+# --- Operations (issue 16, ops/): health, readiness, metrics, JSON logs, limits, Sentry -------
+# Kept in one block, appended, so it merges cleanly with the settings above.
+INSTALLED_APPS += ["ops"]
+# First: the request id, the log line and the metrics cover every other middleware; /healthz,
+# /readyz and /metrics are answered there, before host checks and the HTTPS redirect.
+MIDDLEWARE.insert(0, "ops.middleware.RequestContextMiddleware")
+# After the user is known, before anything reads the body (CSRF reads the form).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "ops.middleware.BodyLimitMiddleware")
+
+# Request bodies, refused by their Content-Length before they are read (413). Anonymous: a
+# sign-in form, the bot's webhook. Signed in: the largest SSDA903 upload (200 MB) and its form.
+# Set the proxy's limit (nginx client_max_body_size) to the signed-in one.
+WAYMARK_ANONYMOUS_MAX_BODY_BYTES = env.int("WAYMARK_ANONYMOUS_MAX_BODY_BYTES",
+                                           default=1024 * 1024)
+WAYMARK_MAX_BODY_BYTES = env.int("WAYMARK_MAX_BODY_BYTES", default=210 * 1024 * 1024)
+if not 1024 <= WAYMARK_ANONYMOUS_MAX_BODY_BYTES <= WAYMARK_MAX_BODY_BYTES:
+    raise ImproperlyConfigured("WAYMARK_ANONYMOUS_MAX_BODY_BYTES must be at least 1024 and at "
+                               "most WAYMARK_MAX_BODY_BYTES.")
+# Form fields (not files) Django keeps in memory: 2.5 MB, Django's default, set here on purpose.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+
+
+def _networks(name: str, default: list[str]) -> tuple:
+    """A list of addresses or networks from the environment, each checked."""
+    import ipaddress
+
+    try:
+        return tuple(ipaddress.ip_network(value, strict=False)
+                     for value in env.list(name, default=default))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
+
+
+# The addresses of the proxies in front of gunicorn (addresses or networks): gunicorn believes
+# their X-Forwarded-Proto (config/gunicorn.conf.py reads the same variable). The count of
+# proxies, for the client's address, is WAYMARK_TRUSTED_PROXIES above.
+WAYMARK_PROXY_ADDRESSES = [str(network) for network in _networks(
+    "WAYMARK_PROXY_ADDRESSES", ["127.0.0.1", "::1"])]
+
+# /metrics: shown to these addresses or networks (the client's address as web/client_ip.py
+# reads it), or to a request with "Authorization: Bearer <METRICS_TOKEN>"; a 404 to anyone else.
+METRICS_ALLOWED_IPS = _networks("METRICS_ALLOWED_IPS", [])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters.")
+
+# /readyz: the beat counts as stopped when it has sent no scheduled task for this long (the
+# outbox dispatcher is due every minute and django-celery-beat saves its last run at least every
+# 3 minutes). 0 leaves the beat out of /readyz.
+WAYMARK_READYZ_BEAT_SECONDS = env.int("WAYMARK_READYZ_BEAT_SECONDS", default=10 * 60)
+
+# Error reports (optional). Personal data is scrubbed before anything leaves (ops/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+
+# Logs: one JSON object a line in production (LOG_FORMAT=json), plain text in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
+LOGGING["filters"] = {"request_id": {"()": "ops.logs.RequestIdFilter"}}
+LOGGING["formatters"]["json"] = {"()": "ops.logs.WaymarkJsonFormatter"}
+LOGGING["handlers"]["console"].update(formatter=LOG_FORMAT, filters=["request_id"])
+# Celery logs through the handler above, so a worker's lines are JSON too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
