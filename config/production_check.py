@@ -21,6 +21,9 @@ EVERY_PROCESS = {
     "CELERY_BROKER_URL": "redis://host:6379/0",
     "CACHE_URL": "rediscache://host:6379/2 (shared by every process)",
     "EMAIL_URL": "smtp+tls://user:password@host:587 (reminders go by email)",
+    # A safeguarding alert out of hours, with nobody allocated, or not acknowledged in time goes
+    # to the duty team (issue 12): without it such an alert would reach nobody out of hours.
+    "WAYMARK_DUTY_EMAIL": "the out-of-hours duty team's address, e.g. edt@council.example.gov.uk",
 }
 BOT = {"TELEGRAM_BOT_TOKEN": "the token @BotFather gave the bot"}
 PROCESSES = ("web", "worker", "beat", "bot", "all")

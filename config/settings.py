@@ -448,7 +448,7 @@ def _networks(name: str, default: list[str]) -> tuple:
 WAYMARK_PROXY_ADDRESSES = [str(network) for network in _networks(
     "WAYMARK_PROXY_ADDRESSES", ["127.0.0.1", "::1"])]
 
-# /metrics: shown to these addresses or networks (the client's address as web/client_ip.py
+# /metrics: shown to these addresses or networks (the client's address as config/client_ip.py
 # reads it), or to a request with "Authorization: Bearer <METRICS_TOKEN>"; a 404 to anyone else.
 METRICS_ALLOWED_IPS = _networks("METRICS_ALLOWED_IPS", [])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

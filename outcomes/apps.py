@@ -10,7 +10,6 @@ class OutcomesConfig(AppConfig):
         # A django-axes lockout (web or API) becomes a security event an administrator sees.
         from axes.signals import user_locked_out
 
-        from . import checks  # noqa: F401 - registers the system checks
 
         user_locked_out.connect(_lockout_recorded, dispatch_uid="waymark-lockout")
 

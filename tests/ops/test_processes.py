@@ -64,6 +64,7 @@ def production_env(tmp_path, static_root) -> dict[str, str]:
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CACHE_URL": f"rediscache://{broker.hostname}:{broker.port or 6379}{broker.path}",
         "EMAIL_URL": "smtp://127.0.0.1:2525",
+        "WAYMARK_DUTY_EMAIL": "duty@council.example",
         "TELEGRAM_BOT_TOKEN": "123456:TEST",
         "WAYMARK_VAR_DIR": str(tmp_path / "var"),
         "WAYMARK_DATA_JOBS_DIR": str(tmp_path / "data-jobs"),
@@ -131,7 +132,7 @@ def test_nothing_starts_without_its_settings_and_the_message_names_each_one(tmp_
         assert done.returncode == 2, done.stderr
         assert "Waymark will not start in production" in done.stderr
         for name in ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS",
-                     "CELERY_BROKER_URL", "CACHE_URL", "EMAIL_URL"):
+                     "CELERY_BROKER_URL", "CACHE_URL", "EMAIL_URL", "WAYMARK_DUTY_EMAIL"):
             assert f"{name} is not set" in done.stderr
         assert "DATABASE_URL must point at PostgreSQL" in done.stderr
         assert "DJANGO_DEBUG is on" in done.stderr

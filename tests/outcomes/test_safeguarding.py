@@ -276,14 +276,13 @@ def test_the_callback_codec():
     assert all(len(data.encode()) <= 64 for data in datas)
 
 
-def test_a_missing_duty_address_is_a_warning_out_of_debug(settings):
-    from outcomes.checks import duty_address_set
+def test_production_refuses_to_start_without_the_duty_address():
+    from config.production_check import problems
 
-    settings.DEBUG = False
-    settings.WAYMARK_DUTY_EMAIL = ""
-    assert [w.id for w in duty_address_set()] == ["waymark.W001"]
-    settings.WAYMARK_DUTY_EMAIL = DUTY
-    assert duty_address_set() == []
+    env = {"DJANGO_DEBUG": "false"}
+    assert any(line.startswith("WAYMARK_DUTY_EMAIL is not set") for line in problems("all", env))
+    assert not any("WAYMARK_DUTY_EMAIL" in line
+                   for line in problems("all", env | {"WAYMARK_DUTY_EMAIL": DUTY}))
 
 
 @pytest.mark.parametrize(("who", "sees"), [
