@@ -1,6 +1,16 @@
 from django.urls import path
 
-from web.views import auth, caseload, data, plans, reports, team, telegram, young_people
+from web.views import (
+    auth,
+    caseload,
+    data,
+    plans,
+    records,
+    reports,
+    team,
+    telegram,
+    young_people,
+)
 
 app_name = "web"
 
@@ -30,6 +40,10 @@ urlpatterns = [
          name="telegram-young-person"),
     path("young-people/<int:pk>/telegram/revoke/", telegram.young_person_telegram_revoke,
          name="telegram-young-person-revoke"),
+    # Recording the work (web/views/records.py).
+    path("young-people/<int:pk>/record/<slug:kind>/", records.record_form, name="record"),
+    path("young-people/<int:pk>/record/<slug:kind>/check/", records.record_check,
+         name="record-check"),
     path("telegram/", telegram.my_telegram, name="telegram"),
     path("telegram/revoke/", telegram.my_telegram_revoke, name="telegram-revoke"),
 ]

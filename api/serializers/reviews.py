@@ -56,7 +56,7 @@ class PathwayPlanReviewSerializer(LabelledRecordSerializer):
 class PEPReviewSerializer(LabelledRecordSerializer):
     class Meta:
         model = PEPReview
-        fields = ["id", "young_person", "held_on", "school_urn", "summary"]
+        fields = ["id", "young_person", "held_on", "school_urn", "summary", "targets"]
         read_only_fields = fields
 
 
