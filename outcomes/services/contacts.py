@@ -73,7 +73,8 @@ def cla_review_record(
     chair: User | None = None,
 ) -> CLAReview:
     """Record a looked-after child review (CPPCR 2010 reg 32-33) and how the child took part
-    (REVIEW_CODE). The chair, when given, is an IRO. Raises NotVisible or PermissionDenied
+    (REVIEW_CODE). The chair, when given, is an IRO; an IRO recording a review chaired it
+    unless another chair is given. Raises NotVisible or PermissionDenied
     unless the actor may record it."""
     with transaction.atomic():
         access.require_record(actor, young_person, RecordKind.CLA_REVIEW)
@@ -83,6 +84,8 @@ def cla_review_record(
         if participation == UNDER_FOUR and young_person.age_on(held_on) >= 4:
             raise ValidationError({"participation": "PN0 is only for a child under 4 at the "
                                                     "time of the review."})
+        if chair is None and actor.role == Role.IRO:
+            chair = actor
         if chair is not None and chair.role != Role.IRO:
             raise ValidationError({"chair": "The chair of a review is an independent reviewing "
                                             "officer."})

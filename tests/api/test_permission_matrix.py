@@ -88,12 +88,17 @@ NEVER_SHOWN: dict[str, dict[str, frozenset[str]]] = {
 
 # Who may make a change, within what they see (outside it: 404; seen but not theirs to change:
 # 403). Plans are started, changed and agreed, and goals set, by the workers; a young person
-# records progress on their goals and adds their views, as do their workers. Visits, contacts
-# and reviews are recorded by the workers, the IRO included.
+# records progress on their goals and adds their views, as do their workers. Each statutory
+# record is kept by the role that does the work, and by team managers (covering) and the
+# administrator (corrections): a visit by the social worker, a contact by the personal adviser,
+# a looked-after child review by the IRO (not a team manager: the IRO is independent of them).
 PLAN_WORKERS = frozenset({"adviser", "other_adviser", "social_worker", "manager",
                           "other_manager", "admin"})
 PLAN_PARTICIPANTS = PLAN_WORKERS | {"young_person"}
-REVIEW_RECORDERS = PLAN_WORKERS | {"iro"}
+COVER = frozenset({"manager", "other_manager", "admin"})
+VISIT_RECORDERS = COVER | {"social_worker"}
+CONTACT_RECORDERS = COVER | {"adviser", "other_adviser"}
+CLA_REVIEW_RECORDERS = frozenset({"iro", "admin"})
 # A young person's Telegram is linked (a one-time code handed over in person) by the workers who
 # may change their profile: not the IRO nor the virtual school, and never the young person.
 TELEGRAM_LINKERS = frozenset({"adviser", "other_adviser", "social_worker", "manager",
@@ -156,15 +161,15 @@ EXPECTATIONS: dict[str, Row] = {
     "episode": Row(Area.CARE_HISTORY),
     "connected-person-approval": Row(Area.CARE_HISTORY),
     "cla-review": Row(Area.REVIEWS, {"create": Write(
-        REVIEW_RECORDERS, _young_person_body(held_on=_yesterday, participation="PN1"))}),
+        CLA_REVIEW_RECORDERS, _young_person_body(held_on=_yesterday, participation="PN1"))}),
     "pathway-plan-review": Row(Area.REVIEWS),
     "pep-review": Row(Area.REVIEWS),
     "needs-assessment": Row(Area.REVIEWS),
     "health-assessment": Row(Area.REVIEWS),
     "social-worker-visit": Row(Area.REVIEWS, {"create": Write(
-        REVIEW_RECORDERS, _young_person_body(visited_on=_yesterday))}),
+        VISIT_RECORDERS, _young_person_body(visited_on=_yesterday))}),
     "pa-contact": Row(Area.REVIEWS, {"create": Write(
-        REVIEW_RECORDERS, _young_person_body(contact_on=_yesterday, method="phone"))}),
+        CONTACT_RECORDERS, _young_person_body(contact_on=_yesterday, method="phone"))}),
     "school-enrolment": Row(Area.EDUCATION),
     "ks2-result": Row(Area.EDUCATION),
     "ks4-result": Row(Area.EDUCATION),
