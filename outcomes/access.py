@@ -242,6 +242,21 @@ def data_jobs_visible_to(user: User | None) -> QuerySet[DataJob]:
     return DataJob.objects.filter(requested_by=user)
 
 
+# Who closes a statutory item as no longer applying (a decision about a duty, so the managers').
+SCHEDULE_CLOSERS = TEAM_OVERSIGHT_ROLES
+NOT_A_CLOSER = "Only a team manager can close a statutory item."
+
+
+def closes_schedule_items(user: User | None) -> bool:
+    return _active_in(user, SCHEDULE_CLOSERS)
+
+
+def require_close_schedule_items(user: User | None) -> None:
+    """PermissionDenied unless the user's role closes statutory items (check the scope first)."""
+    if not closes_schedule_items(user):
+        raise PermissionDenied(NOT_A_CLOSER)
+
+
 def sees_whole_schedule(user: User | None) -> bool:
     """Whether the user's role is shown every statutory item (the workers' deadlines, data
     problems, what is overdue): staff whose role sees the SCHEDULE area. Not a young person, nor

@@ -44,6 +44,8 @@ urlpatterns = [
     path("young-people/<int:pk>/record/<slug:kind>/", records.record_form, name="record"),
     path("young-people/<int:pk>/record/<slug:kind>/check/", records.record_check,
          name="record-check"),
+    path("young-people/<int:pk>/schedule/close/", records.schedule_close,
+         name="schedule-close"),
     path("telegram/", telegram.my_telegram, name="telegram"),
     path("telegram/revoke/", telegram.my_telegram_revoke, name="telegram-revoke"),
 ]

@@ -22,6 +22,7 @@ from .notifications import (
     NotificationKind,
     NotificationStatus,
     ScheduleEntry,
+    ScheduleItemClosure,
     TelegramLink,
     TelegramLinkCode,
 )
@@ -115,6 +116,7 @@ __all__ = [
     "Role",
     "SENStatus",
     "ScheduleEntry",
+    "ScheduleItemClosure",
     "SchoolEnrolment",
     "Sex",
     "SocialWorkerVisit",

@@ -82,6 +82,8 @@ PAGES = [
     Page("/young-people/{young_person}/record/ks2-results/", "virtualschool"),
     Page("/young-people/{young_person}/record/ks4-results/", "virtualschool"),
     Page("/young-people/{young_person}/record/care-leaver-record/", "adviser"),
+    Page("/young-people/{young_person}/schedule/close/?key=initial_health_assessment:2022-05-03",
+         "manager"),
     # One line for each page as it lands (a 404 fails).
 ]
 

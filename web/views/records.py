@@ -23,9 +23,10 @@ from django.urls import reverse
 from django.utils import formats
 
 from outcomes import access
-from outcomes.access import RecordKind
+from outcomes.access import Area, RecordKind
 from outcomes.models import Channel, YoungPerson
-from outcomes.services import access_event_record
+from outcomes.selectors.schedule import schedule_for
+from outcomes.services import access_event_record, schedule_items
 from outcomes.services import contacts as contact_services
 from outcomes.services import records as record_services
 from web import record_forms
@@ -188,3 +189,43 @@ def record_check(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         return _save(request, page, person, form)
     return render(request, "web/record_check.html", {"page": page, "person": person,
                                                      "answers": form.answers()})
+
+
+class CloseForm(record_forms.forms.Form):
+    key = record_forms.forms.CharField(max_length=120, widget=record_forms.forms.HiddenInput)
+    reason = record_forms._text("Why does this no longer apply?", required=True,
+                                message="Enter why this no longer applies",
+                                max_length=schedule_items.REASON_MAX_LENGTH)
+
+
+@staff_page
+def schedule_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close an open statutory item as no longer applying, with the reason (a manager's
+    decision: 403 for anyone else; 404 outside their scope or for an item not open)."""
+    person = get_object_or_404(access.young_people_visible_to(request.user, Area.SCHEDULE),
+                               pk=pk)
+    access.require_close_schedule_items(request.user)
+    access_event_record(actor=request.user, young_person_id=person.pk,
+                        what="web.schedule_close", channel=Channel.WEB)
+    data = request.POST if request.method == "POST" else None
+    key = (data or request.GET).get("key", "")
+    item = next((item for item in schedule_for(young_person=person)
+                 if item.key == key and item.state in schedule_items.CLOSABLE), None)
+    if item is None:
+        raise Http404
+    form = CloseForm(data, initial={"key": key})
+    status = 200
+    if data is not None:
+        if form.is_valid():
+            try:
+                schedule_items.schedule_item_close(actor=request.user, young_person=person,
+                                                   key=key, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, f"{item.title} closed")
+                return redirect(reverse("web:team") if access.oversees_team(request.user)
+                                else reverse("web:young-person", args=[person.pk]))
+        status = 400
+    return render(request, "web/schedule_close.html", {"person": person, "item": item,
+                                                       "form": form}, status=status)
