@@ -55,6 +55,7 @@ FACTORIES = {
     m.TelegramLinkCode: f.TelegramLinkCodeFactory,
     m.Notification: f.NotificationFactory,
     m.ScheduleEntry: f.ScheduleEntryFactory,
+    m.ScheduleItemClosure: f.ScheduleItemClosureFactory,
     m.OutcomesRecord: f.OutcomesRecordFactory,
     m.AdoptionDecision: f.AdoptionDecisionFactory,
     m.Adoption: f.AdoptionFactory,
@@ -69,7 +70,8 @@ NOT_ABOUT_A_CHILD = {m.Team, m.NationalBenchmark, m.AccessEvent, m.ApiToken, m.D
 # Links are made by the bot (link codes by an action or the API); the outbox and the schedule
 # entries by the sweep.
 NO_ADD_PAGE = {m.AccessEvent, m.ApiToken, m.TelegramLink, m.TelegramLinkCode, m.Notification,
-               m.ScheduleEntry, m.DataJob}  # data jobs are started from the staff pages
+               m.ScheduleEntry, m.ScheduleItemClosure,  # closed on the team page
+               m.DataJob}  # data jobs are started from the staff pages
 
 
 def outcomes_models() -> set[type]:
