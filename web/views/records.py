@@ -96,6 +96,21 @@ PAGES: tuple[RecordPage, ...] = (
 )
 BY_SLUG = {page.slug: page for page in PAGES}
 
+# The form that records what a schedule item asks for (rules.schedule.EventKind values).
+FORM_FOR_EVENT = {
+    "social_worker_visit": "visit", "pa_contact": "contact", "pa_visit": "contact",
+    "cla_review": "cla-review", "initial_health_assessment": "health-assessment",
+    "review_health_assessment": "health-assessment", "pep": "pep",
+    "needs_assessment": "needs-assessment", "pathway_plan_review": "pathway-plan-review",
+    "care_leaver_record": "care-leaver-record",
+}
+
+
+def record_page_for_event(user, event_kind: str) -> RecordPage | None:
+    """The form that meets a schedule item of `event_kind`, if the user's role keeps it."""
+    page = BY_SLUG.get(FORM_FOR_EVENT.get(event_kind, ""))
+    return page if page is not None and access.role_records(user, page.kind) else None
+
 
 def record_pages_for(user, kinds: list[RecordKind]) -> list[RecordPage]:
     """The forms offered to a user who may record `kinds` (access.record_kinds_for)."""
