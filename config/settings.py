@@ -341,6 +341,20 @@ REMINDER_SWEEP_HOUR = env.int("REMINDER_SWEEP_HOUR", default=7)  # 07:00 Europe/
 REMINDER_LEAD_DAYS = tuple(env.list("REMINDER_LEAD_DAYS", cast=int, default=[14, 7, 0]))
 REMINDER_ESCALATE_AFTER_WORKING_DAYS = env.int("REMINDER_ESCALATE_AFTER_WORKING_DAYS", default=5)
 PA_CONTACT_WEEKS = env.int("PA_CONTACT_WEEKS", default=8)
+# An open statutory item due before this day is shown apart as "not recorded in Waymark" (met,
+# most likely, before the records were kept here), not as overdue, and is never escalated:
+# SCHEDULE_NOT_RECORDED_BEFORE (an ISO date: the day the authority started keeping its records
+# here) if set, else the items due more than SCHEDULE_NOT_RECORDED_AFTER_MONTHS months ago.
+_not_recorded_before = env.str("SCHEDULE_NOT_RECORDED_BEFORE", default="").strip()
+try:
+    SCHEDULE_NOT_RECORDED_BEFORE = (datetime.date.fromisoformat(_not_recorded_before)
+                                    if _not_recorded_before else None)
+except ValueError:
+    raise ImproperlyConfigured("SCHEDULE_NOT_RECORDED_BEFORE must be a date like 2025-04-01.") \
+        from None
+SCHEDULE_NOT_RECORDED_AFTER_MONTHS = env.int("SCHEDULE_NOT_RECORDED_AFTER_MONTHS", default=12)
+if SCHEDULE_NOT_RECORDED_AFTER_MONTHS < 1:
+    raise ImproperlyConfigured("SCHEDULE_NOT_RECORDED_AFTER_MONTHS must be 1 or more.")
 
 # --- Telegram --------------------------------------------------------------------------------
 TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")

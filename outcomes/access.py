@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -244,6 +245,21 @@ def data_jobs_visible_to(user: User | None) -> QuerySet[DataJob]:
     return DataJob.objects.filter(requested_by=user)
 
 
+# Who closes a statutory item as no longer applying (a decision about a duty, so the managers').
+SCHEDULE_CLOSERS = TEAM_OVERSIGHT_ROLES
+NOT_A_CLOSER = "Only a team manager can close a statutory item."
+
+
+def closes_schedule_items(user: User | None) -> bool:
+    return _active_in(user, SCHEDULE_CLOSERS)
+
+
+def require_close_schedule_items(user: User | None) -> None:
+    """PermissionDenied unless the user's role closes statutory items (check the scope first)."""
+    if not closes_schedule_items(user):
+        raise PermissionDenied(NOT_A_CLOSER)
+
+
 def sees_whole_schedule(user: User | None) -> bool:
     """Whether the user's role is shown every statutory item (the workers' deadlines, data
     problems, what is overdue): staff whose role sees the SCHEDULE area. Not a young person, nor
@@ -311,3 +327,101 @@ def filter_refused(user: User | None, model_name: str, filter_name: str) -> bool
             return not sees_whole_schedule(user)
         return reads not in VIEW_AREAS.get(role, frozenset())
     return reads in hidden_fields(user, model_name)
+# --- Who records which kind of record -------------------------------------------------------------
+# Seeing a part of the record (VIEW_AREAS) and being able to change that area (CHANGE_AREAS) is
+# not enough to record a statutory event in it: the schedule counts every record, so a visit
+# recorded by someone who did not make it stops the reminders for the one who must. Each kind of
+# record is kept by the role that does the work (REFERENCE.md §1), by their team manager (who
+# covers for a worker and puts records right), and by an administrator (corrections, imports).
+# Within those roles the young person must also be in the actor's scope for the kind's area.
+
+
+class RecordKind(StrEnum):
+    """The statutory records staff keep, one per form; the values are the web addresses' words."""
+
+    SOCIAL_WORKER_VISIT = "visit"
+    PA_CONTACT = "contact"
+    CLA_REVIEW = "cla-review"
+    PATHWAY_PLAN_REVIEW = "pathway-plan-review"
+    NEEDS_ASSESSMENT = "needs-assessment"
+    HEALTH_ASSESSMENT = "health-assessment"
+    PEP = "pep"
+    SCHOOL = "school"
+    ATTENDANCE = "attendance"
+    RESULTS = "results"
+    CARE_LEAVER_RECORD = "care-leaver-record"
+
+
+_COVER = frozenset({Role.TEAM_MANAGER, Role.ADMINISTRATOR})
+_EDUCATION = frozenset({Role.VIRTUAL_SCHOOL, Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER}) | _COVER
+
+RECORDERS: dict[RecordKind, tuple[Area, frozenset[str]]] = {
+    # CPPCR 2010 reg 28: the child's social worker visits. Not an adviser nor the IRO.
+    RecordKind.SOCIAL_WORKER_VISIT: (Area.REVIEWS, frozenset({Role.SOCIAL_WORKER}) | _COVER),
+    # CL 2010 reg 8: the personal adviser keeps in touch and keeps the written record.
+    RecordKind.PA_CONTACT: (Area.REVIEWS, frozenset({Role.PERSONAL_ADVISER}) | _COVER),
+    # CPPCR 2010 reg 36 and 45-46: the IRO chairs the review and records it. Not the team
+    # manager: the IRO is independent of the line management of the case.
+    RecordKind.CLA_REVIEW: (Area.REVIEWS, frozenset({Role.IRO, Role.ADMINISTRATOR})),
+    # CPPCR 2010 reg 42-43, CL 2010: the social worker while the young person is looked after
+    # (the schedule makes them responsible), the personal adviser once they have left care.
+    RecordKind.PATHWAY_PLAN_REVIEW: (Area.REVIEWS, frozenset({Role.PERSONAL_ADVISER,
+                                                              Role.SOCIAL_WORKER}) | _COVER),
+    RecordKind.NEEDS_ASSESSMENT: (Area.REVIEWS, frozenset({Role.PERSONAL_ADVISER,
+                                                           Role.SOCIAL_WORKER}) | _COVER),
+    # Health assessments are made by doctors and nurses; the child's social worker records them.
+    RecordKind.HEALTH_ASSESSMENT: (Area.REVIEWS, frozenset({Role.SOCIAL_WORKER}) | _COVER),
+    # The PEP is the social worker's, with the school, quality-assured by the virtual school
+    # head (CA 1989 s22(3B)); both record it. It ends at 18, so not the adviser's.
+    RecordKind.PEP: (Area.EDUCATION, frozenset({Role.VIRTUAL_SCHOOL, Role.SOCIAL_WORKER})
+                     | _COVER),
+    # School, attendance and results: the virtual school, and the workers who already kept them.
+    RecordKind.SCHOOL: (Area.EDUCATION, _EDUCATION),
+    RecordKind.ATTENDANCE: (Area.EDUCATION, _EDUCATION),
+    RecordKind.RESULTS: (Area.EDUCATION, _EDUCATION),
+    # SSDA903 OC3: the adviser confirms activity and accommodation around each birthday (the
+    # young person's own answers are a draft for them: services/care_leavers.py).
+    RecordKind.CARE_LEAVER_RECORD: (Area.CARE_LEAVER, frozenset({Role.PERSONAL_ADVISER})
+                                    | _COVER),
+}
+
+NOT_YOURS = {
+    RecordKind.SOCIAL_WORKER_VISIT: "Statutory visits are recorded by the child's social worker.",
+    RecordKind.PA_CONTACT: "Contacts with a care leaver are recorded by their personal adviser.",
+    RecordKind.CLA_REVIEW: "Looked-after child reviews are recorded by the independent "
+                           "reviewing officer.",
+    RecordKind.PATHWAY_PLAN_REVIEW: "Pathway plan reviews are recorded by the social worker or "
+                                    "personal adviser.",
+    RecordKind.NEEDS_ASSESSMENT: "Needs assessments are recorded by the social worker or "
+                                 "personal adviser.",
+    RecordKind.HEALTH_ASSESSMENT: "Health assessments are recorded by the child's social worker.",
+    RecordKind.PEP: "Personal education plans are recorded by the virtual school or the social "
+                    "worker.",
+    RecordKind.SCHOOL: "Your role does not record education.",
+    RecordKind.ATTENDANCE: "Your role does not record education.",
+    RecordKind.RESULTS: "Your role does not record education.",
+    RecordKind.CARE_LEAVER_RECORD: "Care-leaver records are confirmed by the personal adviser.",
+}
+
+
+def role_records(user: User | None, kind: RecordKind) -> bool:
+    """Whether the user's role keeps this kind of record at all (no query)."""
+    return (getattr(user, "role", None) in RECORDERS[kind][1]
+            and bool(getattr(user, "is_active", False)))
+
+
+def record_kinds_for(user: User | None, visible: frozenset[Area]) -> list[RecordKind]:
+    """Of the areas `user` may see of one young person (web.areas.areas_visible_to), the kinds
+    of record they may add, in RecordKind's order. No query."""
+    return [kind for kind, (area, _) in RECORDERS.items()
+            if area in visible and role_records(user, kind)]
+
+
+def require_record(user: User | None, young_person: YoungPerson | int,
+                   kind: RecordKind) -> None:
+    """Raise NotVisible outside the user's scope for the kind's area (404), PermissionDenied
+    (403, with the reason) when it is seen but the user's role does not keep this record."""
+    area = RECORDERS[kind][0]
+    require_view(user, young_person, area)
+    if not role_records(user, kind):
+        raise PermissionDenied(NOT_YOURS[kind])

@@ -456,3 +456,16 @@ class SafeguardingMessageFactory(factory.django.DjangoModelFactory):
     kinds = factory.LazyFunction(lambda: ["self_harm"])
     at = factory.LazyFunction(timezone.now)
     channel = m.Channel.TELEGRAM
+# --- Appended for closing statutory items (tests/outcomes/test_not_recorded.py) ---
+
+
+class ScheduleItemClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ScheduleItemClosure
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    key = factory.Sequence(lambda n: f"initial_health_assessment:2022-05-0{n % 9 + 1}")
+    title = "Initial health assessment"
+    reason = "Assessed by the previous authority."
+    closed_by = factory.SubFactory(UserFactory, role=m.Role.TEAM_MANAGER)
+    closed_on = factory.LazyFunction(timezone.localdate)

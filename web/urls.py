@@ -1,6 +1,16 @@
 from django.urls import path
 
-from web.views import auth, caseload, data, plans, reports, team, telegram, young_people
+from web.views import (
+    auth,
+    caseload,
+    data,
+    plans,
+    records,
+    reports,
+    team,
+    telegram,
+    young_people,
+)
 from web.views import safeguarding as safeguarding_views
 
 app_name = "web"
@@ -37,6 +47,12 @@ urlpatterns = [
          name="telegram-young-person-revoke"),
     path("safeguarding/", safeguarding_views.safeguarding_list, name="safeguarding"),
     path("safeguarding/<int:pk>/", safeguarding_views.safeguarding_alert, name="safeguarding-alert"),
+    # Recording the work (web/views/records.py).
+    path("young-people/<int:pk>/record/<slug:kind>/", records.record_form, name="record"),
+    path("young-people/<int:pk>/record/<slug:kind>/check/", records.record_check,
+         name="record-check"),
+    path("young-people/<int:pk>/schedule/close/", records.schedule_close,
+         name="schedule-close"),
     path("telegram/", telegram.my_telegram, name="telegram"),
     path("telegram/revoke/", telegram.my_telegram_revoke, name="telegram-revoke"),
 ]

@@ -23,7 +23,7 @@ from outcomes.models import (
     SocialWorkerVisit,
     User,
 )
-from outcomes.models.reviews import ContactMethod
+from outcomes.models.reviews import ContactMethod, HealthAssessmentKind
 
 from .fields import CodeLabelField, LabelledRecordSerializer, user_name
 
@@ -56,7 +56,7 @@ class PathwayPlanReviewSerializer(LabelledRecordSerializer):
 class PEPReviewSerializer(LabelledRecordSerializer):
     class Meta:
         model = PEPReview
-        fields = ["id", "young_person", "held_on", "school_urn", "summary"]
+        fields = ["id", "young_person", "held_on", "school_urn", "summary", "targets"]
         read_only_fields = fields
 
 
@@ -138,3 +138,29 @@ class CLAReviewInput(_YoungPersonInput):
     chair = StrictPrimaryKeyRelatedField(
         queryset=User.objects.filter(role=Role.IRO, is_active=True), allow_null=True,
         default=None, help_text="The IRO who chaired the review (user id), if recorded.")
+
+
+class PathwayPlanReviewInput(_YoungPersonInput):
+    held_on = serializers.DateField()
+    outcome = StrictCharField(allow_blank=True, default="", max_length=NOTE_MAX_LENGTH,
+                              trim_whitespace=False, help_text="What was decided.")
+
+
+class NeedsAssessmentInput(_YoungPersonInput):
+    completed_on = serializers.DateField()
+    summary = StrictCharField(allow_blank=True, default="", max_length=NOTE_MAX_LENGTH,
+                              trim_whitespace=False)
+
+
+class HealthAssessmentInput(_YoungPersonInput):
+    kind = choice_field(HealthAssessmentKind.choices)
+    held_on = serializers.DateField()
+
+
+class PEPReviewInput(_YoungPersonInput):
+    held_on = serializers.DateField()
+    school_urn = StrictCharField(allow_blank=True, default="", max_length=8)
+    targets = StrictCharField(allow_blank=True, default="", max_length=NOTE_MAX_LENGTH,
+                              trim_whitespace=False)
+    summary = StrictCharField(allow_blank=True, default="", max_length=NOTE_MAX_LENGTH,
+                              trim_whitespace=False)

@@ -1,5 +1,5 @@
-"""Reviews, assessments, visits and contacts. All can be read; social worker visits, personal
-adviser contacts and looked-after child reviews can also be recorded (POST)."""
+"""Reviews, assessments, visits and contacts. All can be read and recorded (POST), each by the
+roles that keep it (outcomes.access.RECORDERS, decided in the services)."""
 
 from __future__ import annotations
 
@@ -16,18 +16,22 @@ from api.filters import young_person_filterset
 from api.serializers.reviews import (
     CLAReviewInput,
     CLAReviewSerializer,
+    HealthAssessmentInput,
     HealthAssessmentSerializer,
+    NeedsAssessmentInput,
     NeedsAssessmentSerializer,
     PAContactInput,
     PAContactSerializer,
+    PathwayPlanReviewInput,
     PathwayPlanReviewSerializer,
+    PEPReviewInput,
     PEPReviewSerializer,
     SocialWorkerVisitInput,
     SocialWorkerVisitSerializer,
 )
 from api.strict import JSON_ONLY
 from outcomes import access
-from outcomes.access import Area, NotVisible
+from outcomes.access import RECORDERS, Area, NotVisible, RecordKind
 from outcomes.models import (
     CLAReview,
     HealthAssessment,
@@ -38,7 +42,7 @@ from outcomes.models import (
     SocialWorkerVisit,
     YoungPerson,
 )
-from outcomes.services import contacts
+from outcomes.services import contacts, records
 
 
 class RecordCreateMixin:
@@ -47,6 +51,7 @@ class RecordCreateMixin:
 
     input_serializer_class: type[serializers.Serializer]
     record: Callable[..., Model]  # the service, as a staticmethod
+    record_kind: RecordKind | None = None  # found in this kind's area (a PEP: education)
     parser_classes = JSON_ONLY
 
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -58,7 +63,8 @@ class RecordCreateMixin:
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
     def _young_person(self, pk: int) -> YoungPerson:
-        young_person = access.young_people_visible_to(self.request.user, self.area).filter(
+        area = RECORDERS[self.record_kind][0] if self.record_kind else self.area
+        young_person = access.young_people_visible_to(self.request.user, area).filter(
             pk=pk).first()
         if young_person is None:
             raise NotVisible
@@ -80,10 +86,15 @@ class CLAReviewViewSet(RecordCreateMixin, ScopedReadOnlyViewSet):
     ordering = ["young_person_id", "-held_on", "-pk"]
 
 
-class PathwayPlanReviewViewSet(ScopedReadOnlyViewSet):
-    """Reviews of the pathway plan. The outcome is the worker's: not shown to the young person."""
+@extend_schema_view(create=extend_schema(request=PathwayPlanReviewInput,
+                                         responses={201: PathwayPlanReviewSerializer}))
+class PathwayPlanReviewViewSet(RecordCreateMixin, ScopedReadOnlyViewSet):
+    """Reviews of the pathway plan. The outcome is the worker's: not shown to the young person.
+    Recorded by the social worker or personal adviser, against the plan agreed on the day."""
 
     area = Area.REVIEWS
+    input_serializer_class = PathwayPlanReviewInput
+    record = staticmethod(records.pathway_plan_review_record)
     queryset = PathwayPlanReview.objects.select_related("plan", "reviewer")
     serializer_class = PathwayPlanReviewSerializer
     filterset_class = young_person_filterset(PathwayPlanReview, "plan")
@@ -91,10 +102,16 @@ class PathwayPlanReviewViewSet(ScopedReadOnlyViewSet):
     ordering = ["young_person_id", "-held_on", "-pk"]
 
 
-class PEPReviewViewSet(ScopedReadOnlyViewSet):
-    """Personal education plan meetings. The summary is not shown to the young person."""
+@extend_schema_view(create=extend_schema(request=PEPReviewInput,
+                                         responses={201: PEPReviewSerializer}))
+class PEPReviewViewSet(RecordCreateMixin, ScopedReadOnlyViewSet):
+    """Personal education plan meetings, with their targets. The summary is not shown to the
+    young person. Recorded by the virtual school or the social worker."""
 
     area = Area.REVIEWS
+    record_kind = RecordKind.PEP
+    input_serializer_class = PEPReviewInput
+    record = staticmethod(records.pep_review_record)
     queryset = PEPReview.objects.all()
     serializer_class = PEPReviewSerializer
     filterset_class = young_person_filterset(PEPReview)
@@ -102,11 +119,15 @@ class PEPReviewViewSet(ScopedReadOnlyViewSet):
     ordering = ["young_person_id", "-held_on", "-pk"]
 
 
-class NeedsAssessmentViewSet(ScopedReadOnlyViewSet):
+@extend_schema_view(create=extend_schema(request=NeedsAssessmentInput,
+                                         responses={201: NeedsAssessmentSerializer}))
+class NeedsAssessmentViewSet(RecordCreateMixin, ScopedReadOnlyViewSet):
     """Needs assessments of eligible children, due within 3 months of the 16th birthday (CPPCR
     2010 reg 41-43). The summary is not shown to the young person."""
 
     area = Area.REVIEWS
+    input_serializer_class = NeedsAssessmentInput
+    record = staticmethod(records.needs_assessment_record)
     queryset = NeedsAssessment.objects.select_related("assessor")
     serializer_class = NeedsAssessmentSerializer
     filterset_class = young_person_filterset(NeedsAssessment)
@@ -114,10 +135,14 @@ class NeedsAssessmentViewSet(ScopedReadOnlyViewSet):
     ordering = ["young_person_id", "-completed_on", "-pk"]
 
 
-class HealthAssessmentViewSet(ScopedReadOnlyViewSet):
-    """Initial and review health assessments."""
+@extend_schema_view(create=extend_schema(request=HealthAssessmentInput,
+                                         responses={201: HealthAssessmentSerializer}))
+class HealthAssessmentViewSet(RecordCreateMixin, ScopedReadOnlyViewSet):
+    """Initial and review health assessments, recorded by the social worker."""
 
     area = Area.REVIEWS
+    input_serializer_class = HealthAssessmentInput
+    record = staticmethod(records.health_assessment_record)
     queryset = HealthAssessment.objects.all()
     serializer_class = HealthAssessmentSerializer
     filterset_class = young_person_filterset(HealthAssessment, "kind")

@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from outcomes.access import NotVisible
 from outcomes.models import (
     Notification,
     NotificationStatus,
     ScheduleEntry,
+    ScheduleItemClosure,
     TelegramLink,
     TelegramLinkCode,
 )
@@ -115,6 +117,25 @@ class ScheduleEntryAdmin(AuditedReadsMixin, admin.ModelAdmin):
     search_fields = ("=young_person__child_id",)
     show_full_result_count = False
     readonly_fields = [f.name for f in ScheduleEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScheduleItemClosure)
+class ScheduleItemClosureAdmin(AuditedReadsMixin, SimpleHistoryAdmin):
+    """Items managers closed as no longer applying, and why: read here; they are closed on the
+    team page, through the service that checks who may."""
+
+    list_display = ("young_person", "title", "closed_on", "closed_by", "reason")
+    list_filter = ("closed_on",)
+    list_select_related = ("young_person", "closed_by")
+    search_fields = ("=young_person__child_id",)
+    show_full_result_count = False
+    readonly_fields = [f.name for f in ScheduleItemClosure._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -22,6 +22,7 @@ from .notifications import (
     NotificationKind,
     NotificationStatus,
     ScheduleEntry,
+    ScheduleItemClosure,
     TelegramLink,
     TelegramLinkCode,
 )
@@ -127,6 +128,7 @@ __all__ = [
     "SafeguardingMessage",
     "SafeguardingStatus",
     "ScheduleEntry",
+    "ScheduleItemClosure",
     "SchoolEnrolment",
     "SecurityEvent",
     "SecurityEventKind",

@@ -216,3 +216,27 @@ class ScheduleEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} due {self.due_on:%d/%m/%Y}" if self.due_on else self.title
+
+
+class ScheduleItemClosure(models.Model):
+    """A statutory item a manager closed as no longer applying, with the reason: the schedule
+    shows it closed and no longer reminds anyone of it (services/schedule_items.py)."""
+
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE,
+                                     related_name="schedule_closures")
+    key = models.CharField(max_length=120)
+    title = models.CharField(max_length=200)
+    reason = models.TextField()
+    closed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    closed_on = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person_id", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["young_person", "key"], name="one_closure_per_item",
+                                    violation_error_message="This item is already closed."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} closed on {self.closed_on:%d/%m/%Y}"

@@ -87,6 +87,8 @@ class PEPReview(models.Model):
     held_on = models.DateField()
     school_urn = models.CharField("School URN", max_length=8, blank=True)
     summary = models.TextField(blank=True)
+    targets = models.TextField(blank=True, default="", db_default="", help_text="The targets agreed at the meeting, one a "
+                                                      "line: the child's own, so they see them.")
     history = HistoricalRecords()
 
     class Meta:

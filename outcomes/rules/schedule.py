@@ -28,7 +28,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -67,6 +67,11 @@ class State(StrEnum):
     OVERDUE = "overdue"
     DONE = "done"
     NEEDS_DATA = "needs_data"
+    # Past due before the cut-off (Policy.not_recorded_before): most likely met before Waymark
+    # held the records (an import, the demo). Shown apart as "not recorded in Waymark", never
+    # escalated, and still open until a record meets it or a manager closes it.
+    NOT_RECORDED = "not_recorded"
+    CLOSED = "closed"  # closed by a manager as no longer applying, with a reason
 
 
 class Responsible(StrEnum):
@@ -133,6 +138,7 @@ class History:
     returned_home_for_six_months_on: dt.date | None = None
     in_education_or_training: bool = False
     authority_accommodation: bool = False  # the LA provides the accommodation (CL 2010 reg 8)
+    closed: tuple[tuple[str, str], ...] = ()  # (item key, reason): closed as no longer applying
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,8 @@ class Policy:
     # PEP: due by the first half-term of each school term (REFERENCE.md §1.5), as (month, day).
     pep_deadlines: tuple[tuple[int, int], ...] = field(default=((10, 31), (2, 28), (5, 31)))
     care_leaver_record_months_after_birthday: int = 1
+    # Open items due before this day are NOT_RECORDED rather than OVERDUE (None: no cut-off).
+    not_recorded_before: dt.date | None = None
 
 
 DEFAULT_POLICY = Policy()
@@ -200,10 +208,12 @@ def state_of(
     due_on: dt.date, *, today: dt.date, done_on: dt.date | None = None,
     policy: Policy = DEFAULT_POLICY,
 ) -> State:
-    """DONE once done; else OVERDUE after the due day, DUE within `policy.due_soon_days` of it,
-    otherwise UPCOMING."""
+    """DONE once done; else NOT_RECORDED when due before `policy.not_recorded_before`, OVERDUE
+    after the due day, DUE within `policy.due_soon_days` of it, otherwise UPCOMING."""
     if done_on is not None:
         return State.DONE
+    if policy.not_recorded_before is not None and due_on < policy.not_recorded_before:
+        return State.NOT_RECORDED
     if today > due_on:
         return State.OVERDUE
     return State.DUE if (due_on - today).days <= policy.due_soon_days else State.UPCOMING
@@ -230,6 +240,11 @@ def schedule(history: History, *, today: dt.date, policy: Policy = DEFAULT_POLIC
                 items.extend(stream(case))
             elif not gives.isdisjoint(kinds):
                 items.extend(item for item in stream(case) if item.kind in kinds)
+    if history.closed:
+        reasons = dict(history.closed)
+        items = [replace(item, state=State.CLOSED, reason=f"Closed: {reasons[item.key]}")
+                 if item.key in reasons and item.state is not State.DONE else item
+                 for item in items]
     return sorted(items, key=lambda i: (i.state is not State.NEEDS_DATA, i.due_on or dt.date.min,
                                         KIND_ORDER[i.kind], i.key))
 

@@ -27,7 +27,7 @@ from outcomes.rules.dates import add_months
 from outcomes.rules.schedule import Policy
 
 from .care_leavers import care_leaver_statuses_for
-from .schedule import DueEntry, current_policy
+from .schedule import DueEntry, current_policy, not_recorded_before
 from .young_people import young_people_matching
 
 # Who is owed a personal adviser (REFERENCE.md §1.6): eligible children from 16, relevant and
@@ -56,7 +56,7 @@ def caseload_for(
     if own_items_only:
         entries = entries.filter(responsible=user.role)
     upcoming = entries.filter(due_on__gte=day).order_by("due_on", "key")
-    overdue = (entries.filter(due_on__lt=day)
+    overdue = (entries.filter(due_on__lt=day, due_on__gte=not_recorded_before(on=day))
                .order_by().values("young_person").annotate(n=Count("pk")).values("n"))
     return queryset.select_related("team").annotate(
         next_due_on=Subquery(upcoming.values("due_on")[:1]),
@@ -107,7 +107,7 @@ def due_this_week_in_team_for(
     """What falls due in the next 7 days (today included) among the young people `user` may see
     (for a team manager: their team), soonest first. Overdue items are in `overdue_in_team_for`."""
     day = on or timezone.localdate()
-    policy = policy or current_policy()
+    policy = policy or current_policy(on=day)
     visible = access.young_people_visible_to(user, access.Area.SCHEDULE, on=day)
     rows = (ScheduleEntry.objects.filter(young_person__in=visible.values("pk"), needs_data=False,
                                          due_on__gte=day,

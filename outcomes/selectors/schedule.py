@@ -31,6 +31,7 @@ from outcomes.models import (
     PEPReview,
     PeriodOfCare,
     ScheduleEntry,
+    ScheduleItemClosure,
     SocialWorkerVisit,
     User,
     YoungPerson,
@@ -52,12 +53,24 @@ CARE_LEAVER_KINDS = frozenset({
     EventKind.PA_VISIT, EventKind.PA_CONTACT, EventKind.CARE_LEAVER_RECORD})
 
 
-def current_policy() -> Policy:
-    """The local settings (lead times, escalation, PA contact interval) from Django settings."""
+def not_recorded_before(*, on: dt.date | None = None) -> dt.date:
+    """The cut-off before which an open item is "not recorded in Waymark", not overdue: the
+    SCHEDULE_NOT_RECORDED_BEFORE date if set (the day the authority started keeping its records
+    here), else SCHEDULE_NOT_RECORDED_AFTER_MONTHS months before `on`."""
+    if settings.SCHEDULE_NOT_RECORDED_BEFORE is not None:
+        return settings.SCHEDULE_NOT_RECORDED_BEFORE
+    return add_months(on or timezone.localdate(), -settings.SCHEDULE_NOT_RECORDED_AFTER_MONTHS)
+
+
+def current_policy(*, on: dt.date | None = None, cut_off: bool = True) -> Policy:
+    """The local settings (lead times, escalation, PA contact interval, the cut-off for items
+    not recorded in Waymark) from Django settings. `cut_off=False` for a report that works out
+    past days' schedules, where every late item is late."""
     return Policy(
         lead_days=tuple(settings.REMINDER_LEAD_DAYS),
         escalate_after_working_days=settings.REMINDER_ESCALATE_AFTER_WORKING_DAYS,
         pa_contact_weeks=settings.PA_CONTACT_WEEKS,
+        not_recorded_before=not_recorded_before(on=on) if cut_off else None,
     )
 
 
@@ -85,11 +98,11 @@ def histories_for(
     *, young_people: Iterable[YoungPerson], on: dt.date,
     kinds: Iterable[EventKind] | None = None,
 ) -> dict[int, rules.History]:
-    """The facts of each young person's history up to `on`, by id, in twelve queries.
+    """The facts of each young person's history up to `on`, by id, in thirteen queries.
 
     `kinds`, when given, are the only kinds of item the caller will ask the schedule for
     (`rules.schedule(..., kinds=...)`): without a care-leaver kind among them, the care-leaver
-    records are not read (seven queries) and the histories leave them empty."""
+    records are not read (eight queries) and the histories leave them empty."""
     people = {p.pk: p for p in young_people}
     leavers = kinds is None or not CARE_LEAVER_KINDS.isdisjoint(kinds)
     ids = list(people)
@@ -112,6 +125,8 @@ def histories_for(
         "young_person_id", "kind", "held_on"))
     collect("pep", PEPReview.objects.filter(theirs, held_on__lte=on).values_list(
         "young_person_id", "held_on"))
+    collect("closed", ScheduleItemClosure.objects.filter(theirs).values_list(
+        "young_person_id", "key", "reason"))
     collect("approvals", ConnectedPersonApproval.objects.filter(
         theirs, approved_on__lte=on
     ).values_list("young_person_id", "approved_on", "extended_until", "fully_approved_on",
@@ -153,6 +168,7 @@ def histories_for(
                 (day for _, day, in_touch, _ in oc3 if in_touch == "RHOM"), None),
             in_education_or_training=bool(oc3) and oc3[-1][3] in EDUCATION_OR_TRAINING,
             authority_accommodation=person.authority_accommodation,
+            closed=tuple(grouped["closed"][pk]),
         )
     return histories
 
@@ -163,7 +179,7 @@ def schedules_for(
 ) -> dict[int, list[Item]]:
     """Each young person's schedule on `on` (default today in Europe/London), by id."""
     day = on or timezone.localdate()
-    policy = policy or current_policy()
+    policy = policy or current_policy(on=day)
     histories = histories_for(young_people=young_people, on=day)
     return {pk: rules.schedule(history, today=day, policy=policy)
             for pk, history in histories.items()}
@@ -196,7 +212,7 @@ def _entries(queryset, *, on: dt.date, policy: Policy) -> list[DueEntry]:
         DueEntry(
             young_person=row.young_person, entry=row,
             state=State.NEEDS_DATA if row.needs_data
-            else rules.state_of(row.due_on, today=on, policy=policy or current_policy()),
+            else rules.state_of(row.due_on, today=on, policy=policy or current_policy(on=on)),
         )
         for row in rows
     ]
@@ -211,11 +227,27 @@ def overdue_in_team_for(
     if not access.sees_whole_schedule(user):
         return []
     visible = access.young_people_visible_to(user, access.Area.SCHEDULE)
+    policy = policy or current_policy(on=day)
     return _entries(
         ScheduleEntry.objects.filter(young_person__in=visible.values("pk"))
-        .filter(Q(due_on__lt=day) | Q(needs_data=True)),
+        .filter(Q(due_on__lt=day, due_on__gte=policy.not_recorded_before) | Q(needs_data=True)),
         on=day, policy=policy,
     )
+
+
+def not_recorded_in_team_for(
+    *, user: User, on: dt.date | None = None, policy: Policy | None = None
+) -> list[DueEntry]:
+    """Open items among the young people `user` may see that fell due before the cut-off
+    (`not_recorded_before`): shown apart from what is overdue, oldest first."""
+    day = on or timezone.localdate()
+    if not access.sees_whole_schedule(user):
+        return []
+    visible = access.young_people_visible_to(user, access.Area.SCHEDULE)
+    policy = policy or current_policy(on=day)
+    return _entries(ScheduleEntry.objects.filter(
+        young_person__in=visible.values("pk"), needs_data=False,
+        due_on__lt=policy.not_recorded_before), on=day, policy=policy)
 
 
 def due_this_week_for(
@@ -229,10 +261,11 @@ def due_this_week_for(
     allocated = access.young_people_visible_to(user, access.Area.SCHEDULE).filter(
         pk__in=Allocation.objects.current(day).filter(worker=user, role=user.role)
         .values("young_person_id"))
+    policy = policy or current_policy(on=day)
     mine = ScheduleEntry.objects.filter(
         young_person__in=allocated.values("pk"), responsible=user.role,
-    ).filter(Q(due_on__lte=day + dt.timedelta(days=(policy or current_policy()).due_soon_days))
-             | Q(needs_data=True))
+    ).filter(Q(due_on__lte=day + dt.timedelta(days=policy.due_soon_days),
+               due_on__gte=policy.not_recorded_before) | Q(needs_data=True))
     return _entries(mine, on=day, policy=policy)
 
 

@@ -12,6 +12,7 @@ from outcomes.rules.care_leaver import CareLeaverCategory
 from outcomes.rules.dates import add_months
 
 from .care_leavers import care_leaver_statuses_for
+from .schedule import not_recorded_before
 
 # Age bands as the care-leaver indicators count them (REFERENCE.md §4.1 d1).
 AGE_BANDS: dict[str, tuple[int, int]] = {
@@ -83,5 +84,6 @@ def young_people_overdue(
     """Those with (or, when `overdue` is false, without) a statutory item past its due date, from
     the schedule entries the sweep and every scheduling write keep (selectors/schedule.py)."""
     day = on or timezone.localdate()
-    late = ScheduleEntry.objects.filter(due_on__lt=day).values("young_person_id")
+    late = ScheduleEntry.objects.filter(due_on__lt=day, due_on__gte=not_recorded_before(on=day)
+                                        ).values("young_person_id")
     return queryset.filter(pk__in=late) if overdue else queryset.exclude(pk__in=late)

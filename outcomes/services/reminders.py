@@ -39,6 +39,8 @@ from .reminder_texts import staff_message, young_person_message
 log = logging.getLogger(__name__)
 
 OPEN_STATES = frozenset({State.UPCOMING, State.DUE, State.OVERDUE})
+# Kept as entries (shown apart, in the lists of work), but never reminded of nor escalated.
+STORED_STATES = OPEN_STATES | {State.NEEDS_DATA, State.NOT_RECORDED}
 
 
 @dataclass
@@ -63,7 +65,7 @@ def schedule_refresh(*, young_people: Iterable[YoungPerson], on: dt.date | None 
                      policy: Policy | None = None) -> dict[int, list[Item]]:
     """Recompute the schedule of `young_people` and store their open items. Returns the items."""
     day = on or timezone.localdate()
-    policy = policy or current_policy()
+    policy = policy or current_policy(on=day)
     people = list(young_people)
     schedules, _ = _schedules(people, day, policy)
     _store_entries(people, schedules, day)
@@ -90,7 +92,7 @@ def reminders_sweep(*, on: dt.date | None = None, now: dt.datetime | None = None
     day = on or timezone.localdate()
     started = timezone.now()
     moment = now or started
-    policy = policy or current_policy()
+    policy = policy or current_policy(on=day)
     result = SweepResult()
     managers = _managers_by_team()
     last_id = 0
@@ -123,7 +125,7 @@ def _schedules(people: list[YoungPerson], day: dt.date, policy: Policy
     for pk, history in histories.items():
         try:
             schedules[pk] = [item for item in rules.schedule(history, today=day, policy=policy)
-                             if item.state != State.DONE]
+                             if item.state in STORED_STATES]
         except Exception:  # one bad record never stops the sweep for the others
             log.exception("Schedule failed for young person id %s", pk)
             failed.append(pk)

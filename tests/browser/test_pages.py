@@ -70,6 +70,23 @@ PAGES = [
     Page("/safeguarding/", "manager"),
     Page("/safeguarding/{safeguarding_alert}/", "adviser"),
     Page("/account/api-tokens/", "adviser"),
+    # Recording the work: each form, as the role that keeps that record (web/views/records.py).
+    Page("/young-people/{young_person}/record/visit/", "socialworker"),
+    Page("/young-people/{young_person}/record/contact/", "adviser"),
+    Page("/young-people/{young_person}/record/cla-review/", "iro"),
+    Page("/young-people/{young_person}/record/cla-review/check/", "iro"),  # the browser
+    # journeys open the check pages with answers (tests/browser/test_record_journeys.py)
+    Page("/young-people/{young_person}/record/pathway-plan-review/", "adviser"),
+    Page("/young-people/{young_person}/record/needs-assessment/", "socialworker"),
+    Page("/young-people/{young_person}/record/health-assessment/", "socialworker"),
+    Page("/young-people/{young_person}/record/pep/", "virtualschool"),
+    Page("/young-people/{young_person}/record/school/", "virtualschool"),
+    Page("/young-people/{young_person}/record/attendance/", "virtualschool"),
+    Page("/young-people/{young_person}/record/ks2-results/", "virtualschool"),
+    Page("/young-people/{young_person}/record/ks4-results/", "virtualschool"),
+    Page("/young-people/{young_person}/record/care-leaver-record/", "adviser"),
+    Page("/young-people/{young_person}/schedule/close/?key=initial_health_assessment:2022-05-03",
+         "manager"),
     # One line for each page as it lands (a 404 fails).
 ]
 

@@ -56,6 +56,7 @@ FACTORIES = {
     m.TelegramLinkCode: f.TelegramLinkCodeFactory,
     m.Notification: f.NotificationFactory,
     m.ScheduleEntry: f.ScheduleEntryFactory,
+    m.ScheduleItemClosure: f.ScheduleItemClosureFactory,
     m.OutcomesRecord: f.OutcomesRecordFactory,
     m.AdoptionDecision: f.AdoptionDecisionFactory,
     m.Adoption: f.AdoptionFactory,
@@ -74,6 +75,7 @@ NOT_ABOUT_A_CHILD = {m.Team, m.NationalBenchmark, m.AccessEvent, m.ApiToken, m.D
 # entries by the sweep.
 NO_ADD_PAGE = {m.AccessEvent, m.ApiToken, m.SecurityEvent, m.TelegramLink, m.TelegramLinkCode,
                m.Notification, m.ScheduleEntry,
+               m.ScheduleItemClosure,  # closed on the team page
                m.DataJob,  # data jobs are started from the staff pages
                m.SafeguardingAlert, m.SafeguardingMessage}  # alerts: by the service only
 

@@ -70,6 +70,8 @@ NOT_IN_CHRONOLOGY: dict[type[Model], str] = {
     m.TelegramLinkCode: "a one-time code to link a chat, not an event in the young person's life",
     m.Notification: "a reminder sent about the record, not an event in the young person's life",
     m.ScheduleEntry: "a due date worked out from the records, not an event",
+    m.ScheduleItemClosure: "a manager's decision about a due date (its reason shows on the "
+                           "schedule, its history in the admin), not an event in their life",
     m.DataJob: "an import or export run by staff, not about one young person",
     m.OutcomesRecord: "the SSDA903 OC2 yearly outcome flags: a return figure, not an event",
     m.SafeguardingMessage: "the young person's words: read on the alert's own page, not here",

@@ -27,6 +27,26 @@ def test_a_contact_is_recorded_with_the_actor_as_adviser_and_in_the_history(pers
     assert saved.history.get().history_user == personas.adviser
 
 
+def test_each_role_records_only_what_it_owns(personas):
+    """A visit is the social worker's, a contact the adviser's, a review the IRO's: another
+    role that sees the record is refused (PermissionDenied, 403) and nothing is written."""
+    young_person = personas.young_person
+    for actor in (personas.iro, personas.adviser):
+        with pytest.raises(PermissionDenied, match="social worker"):
+            social_worker_visit_record(actor=actor, young_person=young_person,
+                                       visited_on=YESTERDAY)
+    for actor in (personas.iro, personas.social_worker):
+        with pytest.raises(PermissionDenied, match="personal adviser"):
+            pa_contact_record(actor=actor, young_person=young_person, contact_on=YESTERDAY,
+                              method="phone")
+    for actor in (personas.adviser, personas.social_worker, personas.manager):
+        with pytest.raises(PermissionDenied, match="independent reviewing officer"):
+            cla_review_record(actor=actor, young_person=young_person, held_on=YESTERDAY,
+                              participation="PN1")
+    assert not (m.PAContact.objects.exists() or m.SocialWorkerVisit.objects.exists()
+                or m.CLAReview.objects.exists())
+
+
 def test_a_visit_may_be_recorded_for_another_worker(personas):
     saved = social_worker_visit_record(actor=personas.manager, young_person=personas.young_person,
                                        visited_on=YESTERDAY, worker=personas.social_worker)

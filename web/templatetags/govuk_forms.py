@@ -28,3 +28,18 @@ def date_parts(field: forms.BoundField) -> list[str]:
     if not isinstance(value, list | tuple):
         value = field.field.widget.decompress(value)
     return [str(part or "") for part in [*value, "", "", ""][:3]]
+
+
+@register.filter
+def widget_kind(field: forms.BoundField) -> str:
+    """Which GOV.UK component draws a field: date, radios, select, textarea or input."""
+    widget = field.field.widget
+    if isinstance(widget, forms.MultiWidget):
+        return "date"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    return "input"

@@ -18,6 +18,8 @@ STATE_TAGS: dict[str, tuple[str, str]] = {
     State.UPCOMING: ("Upcoming", "govuk-tag--blue"),
     State.DONE: ("Done", "govuk-tag--green"),
     State.NEEDS_DATA: ("Needs data", "govuk-tag--purple"),
+    State.NOT_RECORDED: ("Not recorded in Waymark", "govuk-tag--grey"),
+    State.CLOSED: ("Closed", "govuk-tag--grey"),
 }
 GOAL_TAGS: dict[str, str] = {
     GoalStatus.NOT_STARTED: "govuk-tag--grey",

@@ -10,10 +10,13 @@ from django.utils import timezone
 
 from outcomes import access
 from outcomes.models import Channel, Role
+from outcomes.rules.schedule import State
 from outcomes.selectors.caseloads import caseload_for
+from outcomes.selectors.schedule import due_this_week_for
 from outcomes.selectors.young_people import SEARCH_REFUSED, search_text_refused
 from outcomes.services import access_events_record
 from web.decorators import staff_page
+from web.views.records import record_page_for_event
 
 PAGE_SIZE = 25
 HEADINGS = {
@@ -50,7 +53,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     people = list(page.object_list)
     for person in people:
         person.age = person.age_on(today)
-    access_events_record(actor=request.user, young_person_ids=[p.pk for p in people],
+    work = _this_week(request, today)
+    access_events_record(actor=request.user,
+                         young_person_ids=list(dict.fromkeys(
+                             [p.pk for p in people] + [row["due"].young_person.pk
+                                                       for row in work])),
                          what="web.caseload", channel=Channel.WEB)
     return render(request, "web/caseload.html", {
         "heading": HEADINGS.get(request.user.role, "My caseload"),
@@ -63,4 +70,24 @@ def caseload(request: HttpRequest) -> HttpResponse:
                                                             on_ends=1),
         "today": today,
         "shows_schedule": access.sees_whole_schedule(request.user),
+        "work": work,
+        "shows_work": request.user.role in WORKERS,
     }, status=400 if search_error else 200)
+
+
+# The workers whose home starts with their own work: the schedule names them responsible.
+WORKERS = frozenset({Role.PERSONAL_ADVISER, Role.SOCIAL_WORKER})
+
+
+def _this_week(request: HttpRequest, today) -> list[dict]:
+    """What the worker must do themselves, overdue first (oldest first, with how late), then
+    waiting for data, then what falls due in the next 7 days; each with the form that records
+    it, when their role keeps it. One query."""
+    if request.user.role not in WORKERS:
+        return []
+    rank = {State.OVERDUE: 0, State.NEEDS_DATA: 1}
+    rows = [{"due": due, "late": (today - due.entry.due_on).days
+             if due.state == State.OVERDUE else 0,
+             "record": record_page_for_event(request.user, due.entry.kind)}
+            for due in due_this_week_for(user=request.user, on=today)]
+    return sorted(rows, key=lambda row: rank.get(row["due"].state, 2))

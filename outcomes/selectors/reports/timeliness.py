@@ -166,7 +166,7 @@ def _tallies(people: QuerySet[YoungPerson], years: list[int], *, today: dt.date,
     candidates = list(people.filter(Exists(looked_after))
                       .only("id", "date_of_birth", "authority_accommodation").order_by())
     histories = histories_for(young_people=candidates, on=last, kinds=SCHEDULE_KINDS)
-    policy = current_policy()
+    policy = current_policy(cut_off=False)
     for pk, history in histories.items():
         born = history.date_of_birth
         episodes = [EpisodeFacts(e.started_on, e.ended_on, e.reason_new_episode, e.place,
