@@ -294,6 +294,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "outcomes.models.plans.PlanStatus",
         "GoalStatusEnum": "outcomes.models.plans.GoalStatus",
+        "HealthAssessmentKindEnum": "outcomes.models.reviews.HealthAssessmentKind",
     },
 }
 
