@@ -1,4 +1,5 @@
-"""What every page's layout needs: the council's name and what the navigation offers."""
+"""What every page's layout needs: the council's name, who is signed in and what the navigation
+offers."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from outcomes import access
+from outcomes.selectors.access_events import who_words
 
 
 def service(request: HttpRequest) -> dict:
@@ -16,4 +18,6 @@ def service(request: HttpRequest) -> dict:
         "shows_team": access.oversees_team(user),
         "shows_reports": access.sees_reports(user),
         "shows_data": access.may_export_903(user),
+        # The header's "Signed in as Jo Smith (adviser)".
+        "signed_in_as": who_words(user) if getattr(user, "is_authenticated", False) else "",
     }
