@@ -181,7 +181,7 @@ def _check_cohort(cohort: str) -> str:
 
 
 def _scope(user: User, team_id: int | None) -> QuerySet[YoungPerson]:
-    if not access.sees_reports(user):
+    if not access.sees_reports(user, "attainment-gap"):
         raise access.NotVisible
     people = access.young_people_visible_to(user, Area.EDUCATION)
     return people.filter(team_id=team_id) if team_id is not None else people
