@@ -67,6 +67,7 @@ PAGES = [
     Page("/reports/placement-stability/", "manager"),
     Page("/reports/care-leavers/", "manager"),
     Page("/reports/timeliness/", "manager"),
+    Page("/reports/attainment-gap/", "virtualschool"),
     Page("/young-people/{young_person}/plan/edit/", "adviser"),
     Page("/young-people/{young_person}/plan/goals/", "adviser"),
     Page("/young-people/{young_person}/plan/goals/add/education_training/", "adviser"),
