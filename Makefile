@@ -11,7 +11,7 @@ VALIDATOR_903 := var/validator-903/.installed
 VALIDATOR_903_REQUIREMENTS := tests/ssda903/validator-requirements.txt
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint bench install clean help serve
+.PHONY: run run-env test lint bench install clean help serve
 
 help:
 	@echo "make run    set up, load demo data, serve http://127.0.0.1:8000 (web, worker, beat)"
@@ -48,6 +48,8 @@ $(INSTALLED): pyproject.toml uv.lock
 # is not started and the bot talks to Telegram (or TELEGRAM_API_BASE_URL).
 ifeq ($(strip $(TELEGRAM_BOT_TOKEN)),)
 RUN_PROCESSES := web worker beat botapi bot
+RUN_TELEGRAM := TELEGRAM_BOT_TOKEN=123456:TEST TELEGRAM_API_BASE_URL=http://127.0.0.1:8081/bot \
+	TELEGRAM_BOT_USERNAME=$(or $(TELEGRAM_BOT_USERNAME),waymark_test_bot)
 run: export TELEGRAM_BOT_TOKEN := 123456:TEST
 run: export TELEGRAM_API_BASE_URL := http://127.0.0.1:8081/bot
 run: export TELEGRAM_BOT_USERNAME ?= waymark_test_bot
@@ -55,10 +57,22 @@ RUN_BOT_NOTE := "The bot runs on a local Bot API server: chat with it by python 
 else
 RUN_PROCESSES := web worker beat bot
 RUN_BOT_NOTE := "The bot talks to Telegram with TELEGRAM_BOT_TOKEN"
+RUN_TELEGRAM :=
 endif
 
+# The development settings `make run` runs with, written to a git-ignored .env that
+# config/settings.py reads when present (the environment always wins), so the README's commands
+# work as written from a second terminal: `.venv/bin/python manage.py botchat --as yp1`.
+# A real TELEGRAM_BOT_TOKEN is never written to it.
+ENV_FILE ?= .env
+run-env:
+	@printf '%s\n' "# Written by make run: the development settings it runs with, for commands run" \
+		"# from another terminal. Not for production. Delete it freely: make run writes it again." \
+		"DJANGO_DEBUG=$(or $(DJANGO_DEBUG),true)" $(foreach setting,$(RUN_TELEGRAM),"$(setting)") \
+		> $(ENV_FILE)
+
 run: export DJANGO_DEBUG ?= true
-run: install
+run: install run-env
 	@$(BIN)/python manage.py migrate --no-input -v 0
 	@$(BIN)/python manage.py seed_demo
 	@$(BIN)/python manage.py setup_schedules
@@ -94,4 +108,4 @@ bench: install
 	@$(BIN)/python bench/run.py
 
 clean:
-	rm -rf var .pytest_cache .ruff_cache node_modules $(GOVUK_STATIC)
+	rm -rf var .env .pytest_cache .ruff_cache node_modules $(GOVUK_STATIC)

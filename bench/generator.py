@@ -274,6 +274,7 @@ REVIEW_OUTCOMES = ("Plan still right; actions carried forward.",
                    "New education goals agreed after results day.")
 PANEL_VIEWS = ("Panel supports a short extension while the assessment is completed.",
                "Panel content for the placement to continue; assessment nearly done.")
+NEEDS_SUMMARY = "Needs assessed with the young person before the pathway plan."
 PEP_SUMMARIES = ("Targets reviewed; PP+ funds a maths tutor.", "Attendance plan agreed.",
                  "Settling well after the school move.", "")
 
@@ -305,6 +306,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     m.YoungPersonView: ("section_id", "text", "expressed_on", "recorded_by_id", "channel",
                         "recorded_at"),
     m.PathwayPlanReview: ("young_person_id", "plan_id", "held_on", "reviewer_id", "outcome"),
+    m.NeedsAssessment: ("young_person_id", "completed_on", "assessor_id", "summary"),
     m.CLAReview: ("young_person_id", "held_on", "chair_id", "participation"),
     m.PEPReview: ("young_person_id", "held_on", "school_urn", "summary"),
     m.HealthAssessment: ("young_person_id", "kind", "held_on"),
@@ -497,6 +499,7 @@ DEMO_STAFF = (
     ("admin", m.Role.ADMINISTRATOR, None, True, True),
     # The admin bypasses the access policy, so only administrators are staff there; managers
     # see their team through the API and the staff pages.
+    # `manager` heads the service: their own leaving-care team and SERVICE_TEAMS besides.
     ("manager", m.Role.TEAM_MANAGER, TEAM_LEAVING_CARE, False, False),
     ("adviser", m.Role.PERSONAL_ADVISER, TEAM_LEAVING_CARE, False, False),
     ("adviser2", m.Role.PERSONAL_ADVISER, TEAM_LEAVING_CARE, False, False),
@@ -504,6 +507,7 @@ DEMO_STAFF = (
     ("iro", m.Role.IRO, None, False, False),
     ("virtualschool", m.Role.VIRTUAL_SCHOOL, None, False, False),
 )
+SERVICE_TEAMS = (TEAM_NORTH, TEAM_SOUTH)
 YOUNG_PERSON_LOGINS = 5
 DEMO_USERNAMES = tuple(row[0] for row in DEMO_STAFF) + tuple(
     f"yp{n}" for n in range(1, YOUNG_PERSON_LOGINS + 1)
@@ -618,6 +622,12 @@ class _Staff:
                     password=make_password(None) if sink.writes_database else "!"))
         ids = sink.create(users)
         by_name = {u.username: pk for u, pk in zip(users, ids, strict=True)}
+        # `manager` heads the service: the leaving-care team is theirs, and they oversee the
+        # children-in-care teams too (access.teams_managed_by).
+        if sink.writes_database:
+            m.User.managed_teams.through.objects.bulk_create(
+                m.User.managed_teams.through(user_id=by_name["manager"], team_id=teams[name])
+                for name in SERVICE_TEAMS)
 
         def generated(prefix: str) -> list[int]:
             return [pk for name, pk in by_name.items()
@@ -1388,10 +1398,22 @@ class _Generator:
             end = None
         p.advisers = self._allocate(p, m.AllocationRole.PERSONAL_ADVISER, start, end,
                                     self.staff.advisers, 0.4, ("adviser",))
+        self._needs_assessment(p, start)
         self._plans(p, start, end)
         self._contacts(p, start, end)
         if main.end is not None:
             self._care_leaver_records(p, main.end)
+
+    def _needs_assessment(self, p: _Person, start: int) -> None:
+        """The needs assessment before the first pathway plan, within a month of the adviser
+        taking the case: in time, as it is in most authorities (due 3 months after the 16th
+        birthday or becoming eligible; CPPCR 2010 reg 41-42). The day comes from the id, not the
+        random stream, so the rest of the data is as it was."""
+        if not p.advisers:
+            return
+        day = min(start + (p.id * 2654435761) % 31, self.today - 1)
+        assessor = self.worker_at(p.advisers, day) or p.advisers[0][2]
+        self.rows[m.NeedsAssessment].append((p.id, _d(day), assessor, NEEDS_SUMMARY))
 
     def _contacts(self, p: _Person, start: int, end: int | None) -> None:
         """The PA's contacts over the last year, every two to eight weeks."""

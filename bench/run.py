@@ -91,7 +91,7 @@ def api_young_people_list(young_people: int) -> Result:
     return _api_benchmark(
         name="API young-people list (50 rows)", user=manager, path="/api/v1/young-people/",
         drf=_drf_view("young-person", "list"), bare=api_floor.young_people_list, kwargs={},
-        size=f"{_visible(manager):,} in the manager's team")
+        size=f"{_visible(manager):,} the manager sees")
 
 
 @benchmark

@@ -8,6 +8,7 @@ DJANGO_SECRET_KEY and ALLOWED_HOSTS; any of them may come from a file named by `
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +18,14 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.FileAwareEnv()
+
+# `make run` writes the development settings it runs with to `.env` (git-ignored), so the
+# README's commands in a second terminal (`manage.py botchat --as yp1`) run with the same ones.
+# The environment always wins over the file. WAYMARK_ENV_FILE names another file, or "" for none
+# (the test suite reads none).
+ENV_FILE = os.environ.get("WAYMARK_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    environ.FileAwareEnv.read_env(ENV_FILE, overwrite=False)
 
 # Where the zero-setup defaults keep their files: the SQLite database and the broker's queue.
 VAR_DIR = Path(env.str("WAYMARK_VAR_DIR", default=str(BASE_DIR / "var")))

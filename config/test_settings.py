@@ -6,6 +6,7 @@ when they cannot be reached.
 
 import os
 
+os.environ["WAYMARK_ENV_FILE"] = ""  # never the development settings `make run` leaves in .env
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ["DATABASE_URL"] = os.environ.get(
     "TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test"

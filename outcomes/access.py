@@ -9,8 +9,10 @@ existence is not disclosed (DESIGN.md rule 2).
   people's names in the chronology).
 - A personal adviser or social worker: their current caseload, decided by the allocation history.
 - An IRO: the children whose reviews they chair, or are allocated to chair.
-- The virtual school: the education records of children looked after now.
-- A team manager: their team. An administrator: everything.
+- The virtual school: the education records of children looked after now, and the attainment
+  gap report over them.
+- A team manager: their team, and the other teams they head (a service manager).
+  An administrator: everything.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from outcomes.models import (
     Episode,
     Role,
     SafeguardingAlert,
+    Team,
     User,
     YoungPerson,
 )
@@ -155,8 +158,18 @@ def scope_filter(user: User | None, area: Area = Area.PROFILE, *, on: dt.date | 
         case Role.VIRTUAL_SCHOOL:
             return _looked_after(day)
         case Role.TEAM_MANAGER:
-            return Q(team_id=user.team_id) if user.team_id else nothing
+            return Q(team_id__in=teams_managed_by(user).values("pk"))
     return nothing
+
+
+def teams_managed_by(user: User | None) -> QuerySet[Team]:
+    """The teams a team manager oversees: their own, and those they head besides (a service
+    manager's `managed_teams`). None for any other role; every team is an administrator's
+    through their own scope, not this. A subquery where it is used: no query of its own."""
+    if getattr(user, "role", None) != Role.TEAM_MANAGER or not user.is_active:
+        return Team.objects.none()
+    own = Q(pk=user.team_id) if user.team_id else Q(pk__in=[])
+    return Team.objects.filter(own | Q(managers=user)).distinct()
 
 
 def young_people_visible_to(
@@ -202,11 +215,29 @@ def oversees_team(user: User | None) -> bool:
 # Who reads the manager reports (attainment gap, placement stability, care leavers, timeliness):
 # the same roles as the team dashboard. Their figures cover only the young people the user may see.
 REPORT_ROLES = TEAM_OVERSIGHT_ROLES
+ALL_REPORTS = frozenset({"attainment-gap", "placement-stability", "care-leavers", "timeliness"})
+# Which reports each role reads. The virtual school reads the attainment gap, over the education
+# of the children in care it sees (its scope); nothing of their care histories, care-leaver
+# records or schedules, which its areas leave out (VIEW_AREAS).
+REPORTS_BY_ROLE: dict[str, frozenset[str]] = {
+    Role.TEAM_MANAGER: ALL_REPORTS,
+    Role.ADMINISTRATOR: ALL_REPORTS,
+    Role.VIRTUAL_SCHOOL: frozenset({"attainment-gap"}),
+}
 
 
-def sees_reports(user: User | None) -> bool:
-    """Whether the user may open the manager reports and download their figures."""
-    return getattr(user, "role", None) in REPORT_ROLES and bool(getattr(user, "is_active", False))
+def reports_for(user: User | None) -> frozenset[str]:
+    """The reports (by their address's name) the user may open and download."""
+    if not getattr(user, "is_active", False):
+        return frozenset()
+    return REPORTS_BY_ROLE.get(getattr(user, "role", None), frozenset())
+
+
+def sees_reports(user: User | None, report: str | None = None) -> bool:
+    """Whether the user may open `report` (any report, when None) and download its figures.
+    The figures cover only the young people whose areas the user may see."""
+    allowed = reports_for(user)
+    return bool(allowed) if report is None else report in allowed
 
 
 # The data pages: the SSDA903 return in and out, and the Ofsted Annex A lists.

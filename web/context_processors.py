@@ -1,4 +1,5 @@
-"""What every page's layout needs: the council's name and what the navigation offers."""
+"""What every page's layout needs: the council's name, who is signed in and what the navigation
+offers."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.http import HttpRequest
 
 from outcomes import access
 from outcomes.models import STAFF_ROLES
+from outcomes.selectors.access_events import who_words
 from outcomes.selectors.safeguarding import safeguarding_open_count_for
 
 
@@ -20,6 +22,8 @@ def service(request: HttpRequest) -> dict:
         "shows_data": access.may_export_903(user),
         # The timeout warning (web/static/web/timeout.js) comes two minutes before this.
         "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
+        # The header's "Signed in as Jo Smith (adviser)".
+        "signed_in_as": who_words(user) if getattr(user, "is_authenticated", False) else "",
     }
 
 

@@ -55,6 +55,13 @@ class User(AbstractUser):
         related_name="user",
         help_text="Only for the young-person role: the record this account belongs to.",
     )
+    # A team manager oversees their own team; one who heads the service (children in care and
+    # leaving care) oversees these teams too. Read through access.teams_managed_by.
+    managed_teams = models.ManyToManyField(
+        Team, blank=True, related_name="managers",
+        help_text="Only for team managers: other teams they oversee besides their own (a "
+                  "service manager heads several teams).",
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     REQUIRED_FIELDS = ["email", "role"]

@@ -166,7 +166,7 @@ class Item:
     title: str  # plain words: "Second CLA review"
     due_on: dt.date | None  # None only when the state is NEEDS_DATA
     state: State
-    rule: str  # "CPPCR 2010 reg 33(2) (REFERENCE.md §1.1)"
+    rule: str  # plain words: "Care Planning, Placement and Case Review (England) Regulations 2010, reg 33(2)"
     reason: str  # why this date: "3 months after the first review on 06/01/2025"
     responsible: Responsible
     for_young_person: bool = False  # the young person hears about it too (their own reviews)
@@ -184,20 +184,28 @@ ELIGIBLE = CareLeaverCategory.ELIGIBLE
 ADVISED = frozenset({CareLeaverCategory.RELEVANT, CareLeaverCategory.FORMER_RELEVANT})
 PATHWAY = ADVISED | {ELIGIBLE}  # needs assessment, pathway plan and its reviews
 
-REG_33_1 = "CPPCR 2010 reg 33(1) (REFERENCE.md §1.1)"
-REG_33_2 = "CPPCR 2010 reg 33(2) (REFERENCE.md §1.1)"
-REG_28 = "CPPCR 2010 reg 28 (REFERENCE.md §1.2)"
-HEALTH = "DfE/DHSC statutory guidance on looked-after children's health, 2015 (REFERENCE.md §1.4)"
-PEP_RULE = "CPPCR 2010 reg 5 and Sch 1 para 2; reviewed each school term (REFERENCE.md §1.5)"
-NEEDS_ASSESSMENT_RULE = "CPPCR 2010 reg 41-42 (REFERENCE.md §1.6)"
-PATHWAY_PLAN_RULE = "CPPCR 2010 reg 43 (REFERENCE.md §1.6)"
-PATHWAY_REVIEW_RULE = "CL 2010: reviewed at least every 6 months (REFERENCE.md §1.7)"
-PA_RULE = "CL 2010 reg 8 (REFERENCE.md §1.7)"
-APPROVAL_RULE = "CPPCR 2010 reg 24-25 (REFERENCE.md §1.3)"
-OC3_RULE = "SSDA903 OC3 care-leaver return (REFERENCE.md §3.10)"
-EPISODES_RULE = "SSDA903: episodes follow one another inside a period of care (REFERENCE.md §3.4)"
+# What a page, a reminder or the API says as the rule behind a date: plain words, the law's own
+# short title. The sources are in shared/domain/REFERENCE.md, cited beside each constant.
+CARE_PLANNING = "Care Planning, Placement and Case Review (England) Regulations 2010"
+CARE_LEAVERS = "Care Leavers (England) Regulations 2010"
+REG_33_1 = f"{CARE_PLANNING}, reg 33(1)"  # REFERENCE.md §1.1
+REG_33_2 = f"{CARE_PLANNING}, reg 33(2)"  # REFERENCE.md §1.1
+REG_28 = f"{CARE_PLANNING}, reg 28"  # REFERENCE.md §1.2
+HEALTH = ("Promoting the health and well-being of looked-after children, DfE and DHSC "
+          "statutory guidance, 2015")  # REFERENCE.md §1.4
+PEP_RULE = (f"{CARE_PLANNING}, reg 5 and Schedule 1 para 2; "
+            "reviewed each school term")  # REFERENCE.md §1.5
+NEEDS_ASSESSMENT_RULE = f"{CARE_PLANNING}, regs 41 and 42"  # REFERENCE.md §1.6
+PATHWAY_PLAN_RULE = f"{CARE_PLANNING}, reg 43"  # REFERENCE.md §1.6
+PATHWAY_REVIEW_RULE = f"{CARE_LEAVERS}: reviewed at least every 6 months"  # REFERENCE.md §1.7
+PA_RULE = f"{CARE_LEAVERS}, reg 8"  # REFERENCE.md §1.7
+APPROVAL_RULE = f"{CARE_PLANNING}, regs 24 and 25"  # REFERENCE.md §1.3
+OC3_RULE = ("The children looked after return to the DfE (SSDA903): care leavers' activity "
+            "and accommodation")  # REFERENCE.md §3.10
+EPISODES_RULE = ("The children looked after return to the DfE (SSDA903): episodes follow one "
+                 "another inside a period of care")  # REFERENCE.md §3.4
 VISITS_BLOCKED = " Social worker visits cannot be scheduled until this is put right."
-BIRTH_RULE = "Ages set the care-leaver, PEP and health timescales (REFERENCE.md §1.4-§1.6)"
+BIRTH_RULE = "Ages set the care-leaver, PEP and health timescales"  # REFERENCE.md §1.4-§1.6
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
             "tenth", "eleventh", "twelfth")

@@ -9,8 +9,8 @@ Every column is either worked out from what Waymark holds (`Column.source` says 
 blank (`Column.blank_because` says why); a value is never made up (DESIGN.md). The workbook's
 notes sheet repeats both, with the cohort rules.
 
-Reads are scoped by `access.young_people_visible_to` and open only to those who read reports
-(`access.sees_reports`). A fixed number of queries however many children: List 8 takes two,
+Reads are scoped by `access.young_people_visible_to` and open only to those who may use the data
+pages (`access.may_export_903`: team managers and administrators). A fixed number of queries however many children: List 8 takes two,
 List 9 three.
 """
 
@@ -521,7 +521,7 @@ def annex_a_care_leavers(*, user: User | None, as_of: dt.date | None = None) -> 
 
 
 def _require_reports(user: User | None) -> None:
-    if not access.sees_reports(user):
+    if not access.may_export_903(user):
         raise access.NotVisible
 
 

@@ -90,7 +90,7 @@ def caseload_per_worker_for(*, user: User, on: dt.date | None = None) -> QuerySe
     visible = access.young_people_visible_to(user, access.Area.ALLOCATIONS, on=day)
     workers = User.objects.filter(role__in=CASELOAD_ROLES, is_active=True)
     if user.role != Role.ADMINISTRATOR:
-        workers = workers.filter(team_id=user.team_id) if user.team_id else workers.none()
+        workers = workers.filter(team__in=access.teams_managed_by(user).values("pk"))
     current = (Q(allocations__started_on__lte=day)
                & (Q(allocations__ended_on__isnull=True) | Q(allocations__ended_on__gte=day))
                # In the worker's own role (an IRO's allocations are as an IRO).

@@ -1,20 +1,23 @@
-"""Parts of one young person's record as staff pages show them: their placements and their
-education. Each checks the viewer's scope for its area first, and reads a fixed number of
+"""Parts of one young person's record as staff pages show them: their placements, their
+education and their health. Each checks the viewer's scope for its area first, and reads a fixed number of
 queries however long the history."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
 
 from outcomes import access
 from outcomes.access import Area
 from outcomes.models import (
     Attendance,
     Episode,
+    HealthAssessment,
     KS2Result,
     KS4Result,
+    OutcomesRecord,
     SchoolEnrolment,
     Term,
     User,
@@ -52,4 +55,32 @@ def education_for(*, viewer: User, young_person: YoungPerson) -> Education:
             "-academic_year", Case(*(When(term=term, then=Value(rank))
                                      for rank, term in enumerate(TERM_ORDER)),
                                    output_field=IntegerField()).desc())),
+    )
+
+
+def current_episode_for(*, viewer: User, young_person: YoungPerson) -> Episode | None:
+    """The episode of care open today (the current placement), or None. Raises NotVisible
+    outside the viewer's scope for the care history. One query after the check."""
+    access.require_view(viewer, young_person.pk, Area.CARE_HISTORY)
+    today = timezone.localdate()
+    return (Episode.objects.filter(young_person=young_person, started_on__lte=today)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+            .order_by("-started_on", "-pk").first())
+
+
+@dataclass(frozen=True)
+class Health:
+    assessments: tuple[HealthAssessment, ...]  # latest first
+    outcomes: tuple[OutcomesRecord, ...]  # the SSDA903 OC2 records, latest year first
+
+
+def health_for(*, viewer: User, young_person: YoungPerson) -> Health:
+    """Health assessments held and the yearly outcomes records (immunisations, teeth, SDQ).
+    They are assessments, so in the REVIEWS area: raises NotVisible outside the viewer's scope
+    for it. Two queries after the check."""
+    access.require_view(viewer, young_person.pk, Area.REVIEWS)
+    mine = {"young_person": young_person}
+    return Health(
+        assessments=tuple(HealthAssessment.objects.filter(**mine).order_by("-held_on", "-pk")),
+        outcomes=tuple(OutcomesRecord.objects.filter(**mine).order_by("-collection_year")),
     )

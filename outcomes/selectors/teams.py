@@ -10,11 +10,10 @@ from outcomes.models import Role, Team, User
 
 def teams_overseen_by(*, user: User | None) -> QuerySet[Team]:
     """The teams whose figures `user` may choose between, by name: every team for an
-    administrator, their own for a team manager, none for anyone else (access.oversees_team)."""
+    administrator, those they manage for a team manager (their own, and any others they head),
+    none for anyone else (access.oversees_team)."""
     if not access.oversees_team(user):
         return Team.objects.none()
     if user.role == Role.ADMINISTRATOR:
         return Team.objects.order_by("name")
-    if not user.team_id:
-        return Team.objects.none()
-    return Team.objects.filter(pk=user.team_id)
+    return access.teams_managed_by(user).order_by("name")

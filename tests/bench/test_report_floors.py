@@ -42,13 +42,19 @@ DAY = dt.timedelta(days=1)
 
 @pytest.fixture(scope="module")
 def authority(django_db_setup, django_db_blocker):
-    """Seeded once for the module, rolled back after it: the administrator and team manager."""
+    """Seeded once for the module, rolled back after it: the administrator, a team manager (of
+    one team) and the demo's `manager`, who heads the service (every team, so the whole
+    authority's figures)."""
     with django_db_blocker.unblock(), transaction.atomic():
         generator.seed(young_people=240, seed=11)
         admin = m.User.objects.get(username="admin")
         manager = m.User.objects.get(username="manager")
-        _edge_cases(manager.team)
-        yield {"admin": (admin, None), "manager": (manager, manager.team_id)}
+        one_team = m.User.objects.filter(
+            role=m.Role.TEAM_MANAGER, team__isnull=False, managed_teams__isnull=True,
+        ).order_by("username").first()
+        _edge_cases(one_team.team)
+        yield {"admin": (admin, None), "manager": (one_team, one_team.team_id),
+               "service_manager": (manager, None)}
         transaction.set_rollback(True)
 
 
@@ -144,7 +150,7 @@ def _years() -> tuple[None, int, int]:
 
 
 @pytest.mark.parametrize("key", list(reports.SPECS))
-@pytest.mark.parametrize("who", ["admin", "manager"])
+@pytest.mark.parametrize("who", ["admin", "manager", "service_manager"])
 def test_floor_gives_the_reports_figures(authority, key, who):
     user, team_id = authority[who]
     spec = reports.SPECS[key]

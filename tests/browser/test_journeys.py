@@ -25,7 +25,22 @@ def test_a_manager_opens_the_caseload_a_young_person_and_the_team_dashboard(site
     site.check_page()
     assert_accessible(page)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Jordan Example")
+    expect(page.get_by_text(f"Signed in as {demo.personas.manager} (manager)")).to_be_visible()
+    expect(page.get_by_role("heading", name="What is due")).to_be_visible()
+    # The record's sections, each at its own address, from the sub-navigation.
+    sections = page.get_by_role("navigation", name=re.compile("Sections of"))
+    sections.get_by_role("link", name="Goals and views").click()
+    page.wait_for_url(f"**/young-people/{demo.personas.young_person.pk}/goals-and-views/")
+    site.check_page()
+    assert_accessible(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Goals and views")
     expect(page.get_by_text("Apply for the catering course")).to_be_visible()
+    expect(sections.get_by_role("link", name="Goals and views")).to_have_attribute(
+        "aria-current", "page")
+    sections.get_by_role("link", name="Who has looked").click()
+    page.wait_for_url(f"**/young-people/{demo.personas.young_person.pk}/who-has-looked/")
+    expect(page.get_by_text(f"{demo.personas.manager} (manager), on the web,").first
+           ).to_be_visible()
 
     page.get_by_role("link", name="Team", exact=True).click()
     page.wait_for_url("**/team/")

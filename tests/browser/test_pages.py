@@ -52,12 +52,22 @@ PAGES = [
     Page("/young-people/{young_person}/", "adviser"),
     Page("/young-people/{young_person}/", "manager"),
     Page("/young-people/{young_person}/chronology/", "adviser"),
+    # The young person's record in sections (web/views/young_people.py SECTIONS).
+    Page("/young-people/{young_person}/plan/", "adviser"),
+    Page("/young-people/{young_person}/goals-and-views/", "adviser"),
+    Page("/young-people/{young_person}/schedule/", "adviser"),
+    Page("/young-people/{young_person}/placements/", "adviser"),
+    Page("/young-people/{young_person}/education/", "adviser"),
+    Page("/young-people/{young_person}/education/", "virtualschool"),
+    Page("/young-people/{young_person}/health/", "adviser"),
+    Page("/young-people/{young_person}/who-has-looked/", "manager"),
     Page("/team/", "manager"),
     Page("/reports/", "manager"),
     Page("/reports/attainment-gap/", "manager"),
     Page("/reports/placement-stability/", "manager"),
     Page("/reports/care-leavers/", "manager"),
     Page("/reports/timeliness/", "manager"),
+    Page("/reports/attainment-gap/", "virtualschool"),
     Page("/young-people/{young_person}/plan/edit/", "adviser"),
     Page("/young-people/{young_person}/plan/goals/", "adviser"),
     Page("/young-people/{young_person}/plan/goals/add/education_training/", "adviser"),
@@ -111,6 +121,34 @@ def test_no_serious_or_critical_accessibility_violation(site, demo, listed):
     site.open(listed.path.format(**demo.urls()))   # runs axe-core; a 404 fails
 
 
+# --- Reflow: nothing wider than a 320 px screen (WCAG 1.4.10) ---------------------------------
+
+NARROW = {"width": 320, "height": 640}
+
+
+def _assert_no_sideways_scroll(page, where: str) -> None:
+    widths = page.evaluate("""() => ({
+        document: document.documentElement.scrollWidth, viewport: window.innerWidth,
+        widest: [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
+                          && el.parentElement.getBoundingClientRect().right
+                             <= window.innerWidth + 1
+                          && !el.parentElement.classList.contains('waymark-table-scroll'))
+            .slice(0, 3).map(el => `${el.tagName}.${el.className} in ` +
+                             `${el.parentElement.tagName}.${el.parentElement.className}`)})""")
+    assert widths["document"] <= widths["viewport"], (
+        f"{where} is {widths['document']} px wide at {widths['viewport']} px: {widths['widest']}")
+
+
+@pytest.mark.parametrize("listed", PAGES, ids=str)
+def test_no_page_scrolls_sideways_at_320px(site, demo, listed):
+    site.page.set_viewport_size(NARROW)
+    if listed.who:
+        site.sign_in(listed.who)
+    site.open(listed.path.format(**demo.urls()), axe=False)
+    _assert_no_sideways_scroll(site.page, str(listed))
+
+
 # --- Reports ----------------------------------------------------------------------------------
 
 
@@ -156,6 +194,12 @@ def test_report_downloads_match_the_page(site, authority, report, tmp_path):
     assert_same_figures(shown, xlsx_tables(workbook, captions), "XLSX")
     workbook.close()
     assert compared, f"{report.path} shows no numbers to compare"
+    # With the demo's figures, the report fits the screen, wide or narrow: its tables scroll
+    # inside their own regions.
+    _assert_no_sideways_scroll(page, f"{report.path} at 1280 px")
+    page.set_viewport_size(NARROW)
+    _assert_no_sideways_scroll(page, f"{report.path} at 320 px")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # The children behind a figure (the first above zero, so the list has rows): the drill-down
     # page, checked by axe like every other.

@@ -113,3 +113,33 @@ def test_every_role_has_a_rule():
 def test_the_scope_is_one_query(looked_after, django_assert_num_queries):
     with django_assert_num_queries(1):
         list(access.young_people_visible_to(looked_after.iro))
+
+
+# --- A service manager heads several teams; a team manager sees their own only -----------------
+
+
+def test_a_service_manager_sees_every_team_they_head(looked_after):
+    p = looked_after
+    head = f.UserFactory(username="servicemanager", role=Role.TEAM_MANAGER, team=p.team)
+    head.managed_teams.add(p.other_team)
+    both = {p.young_person.child_id, p.other_young_person.child_id}
+    assert visible(head) == both
+    assert visible(head, Area.CARE_HISTORY) == both
+    assert set(access.teams_managed_by(head)) == {p.team, p.other_team}
+    # The managers of one team still see only that team.
+    assert visible(p.manager) == {p.young_person.child_id}
+    assert visible(p.other_manager) == {p.other_young_person.child_id}
+    assert list(access.teams_managed_by(p.manager)) == [p.team]
+
+
+def test_managed_teams_count_only_for_team_managers(looked_after):
+    p = looked_after
+    p.adviser.managed_teams.add(p.other_team)   # a mistake in the admin gives an adviser nothing
+    assert visible(p.adviser) == {p.young_person.child_id}
+    assert not access.teams_managed_by(p.adviser).exists()
+    head = f.UserFactory(username="headless", role=Role.TEAM_MANAGER, team=None)
+    assert visible(head) == set()
+    head.managed_teams.add(p.other_team)
+    assert visible(head) == {p.other_young_person.child_id}
+    head.is_active = False
+    assert visible(head) == set() and not access.teams_managed_by(head).exists()

@@ -276,7 +276,10 @@ def test_next_due(history, today, kind, due_on, state, because):
     item = the_open(schedule(history, today=today), kind)
     assert (item.due_on, item.state) == (due_on, state)
     assert because in item.reason
-    assert item.rule and "REFERENCE.md §" in item.rule
+    # The rule in plain words: the law or guidance by its title, no file name or section sign.
+    assert item.rule and ("Regulations 2010" in item.rule or "guidance" in item.rule
+                          or "return to the DfE" in item.rule)
+    assert "REFERENCE" not in item.rule and "§" not in item.rule and ".md" not in item.rule
 
 
 # (history, today, kind, due_on, done_on, title)

@@ -159,3 +159,57 @@ def seeded_digest(seed: str, today) -> str:
             raise _Undo
     except _Undo:
         return digest.hexdigest()
+
+
+# --- A demo that shows the product ------------------------------------------------------------
+
+
+def test_the_manager_heads_the_service_and_sees_both_kinds_of_team(seeded):
+    from bench.generator import TEAM_LEAVING_CARE, TEAM_NORTH, TEAM_SOUTH
+    from outcomes import access
+
+    manager = m.User.objects.get(username="manager")
+    assert {t.name for t in access.teams_managed_by(manager)} == {
+        TEAM_LEAVING_CARE, TEAM_NORTH, TEAM_SOUTH}
+    seen = set(access.young_people_visible_to(manager).values_list("team__name", flat=True))
+    assert seen == {TEAM_LEAVING_CARE, TEAM_NORTH, TEAM_SOUTH}
+    # The other teams' managers still see only their own team.
+    for other in m.User.objects.filter(role=m.Role.TEAM_MANAGER).exclude(username="manager"):
+        assert set(access.young_people_visible_to(other).values_list("team_id", flat=True)) \
+            <= {other.team_id}, other.username
+
+
+def test_the_managers_reports_open_on_a_year_with_children(seeded):
+    from outcomes.selectors.reports.attainment import attainment_gap_report
+    from outcomes.selectors.reports.care_leavers import care_leavers_report
+    from outcomes.selectors.reports.stability import placement_stability_report
+    from outcomes.selectors.reports.timeliness import timeliness_report
+
+    manager = m.User.objects.get(username="manager")
+    for report in (placement_stability_report, timeliness_report, care_leavers_report,
+                   attainment_gap_report):
+        opened = report(user=manager)
+        assert "No child you can see" not in opened.finding, (opened.key, opened.finding)
+        assert opened.tables, opened.key
+
+
+def test_the_virtual_school_reads_the_attainment_gap_of_the_children_in_care(seeded):
+    from outcomes import access
+    from outcomes.access import Area
+    from outcomes.selectors.reports.attainment import attainment_gap_report
+
+    school = m.User.objects.get(username="virtualschool")
+    assert access.young_people_visible_to(school, Area.EDUCATION).exists()
+    assert not access.young_people_visible_to(school, Area.CARE_LEAVER).exists()
+    assert attainment_gap_report(user=school).tables
+
+
+def test_most_things_are_on_time_and_every_needs_assessment_is_done(seeded, today):
+    from outcomes.rules.schedule import EventKind, State
+    from outcomes.selectors.schedule import schedules_for
+
+    items = [item for schedule in schedules_for(
+        young_people=m.YoungPerson.objects.all(), on=today).values() for item in schedule]
+    overdue = [item for item in items if item.state == State.OVERDUE]
+    assert len(overdue) < 0.1 * len(items), (len(overdue), len(items))
+    assert not [item for item in overdue if item.kind == EventKind.NEEDS_ASSESSMENT]

@@ -56,7 +56,7 @@ def test_the_adviser_changes_two_sections_and_the_plan_moves_on_one_version(
     fields["accommodation"] = "Staying put with her foster carer until 21."
     response = client.post(edit(person), fields)
     assert response.status_code == 302
-    assert response["Location"] == f"/young-people/{person.pk}/#plan"
+    assert response["Location"] == f"/young-people/{person.pk}/plan/"
 
     record.plan.refresh_from_db()
     assert record.plan.version == 2
@@ -69,7 +69,7 @@ def test_the_adviser_changes_two_sections_and_the_plan_moves_on_one_version(
     latest = record.plan.history.first()
     assert (latest.version, latest.history_user) == (2, personas.adviser)
     assert m.PlanSection.history.filter(heading="education_training").count() == 1
-    page = client.get(f"/young-people/{person.pk}/").content.decode()
+    page = client.get(f"/young-people/{person.pk}/plan/").content.decode()
     assert "Pathway plan 1 saved" in page and "Dentist booked for March." in page
 
 
@@ -79,7 +79,7 @@ def test_sending_the_form_unchanged_saves_nothing(personas, record, pages):
     assert client.post(edit(personas.young_person), fields).status_code == 302
     record.plan.refresh_from_db()
     assert record.plan.version == 1
-    page = client.get(f"/young-people/{personas.young_person.pk}/").content.decode()
+    page = client.get(f"/young-people/{personas.young_person.pk}/plan/").content.decode()
     assert "You did not change the plan, so nothing was saved." in page
 
 
@@ -217,7 +217,8 @@ def test_while_no_plan_is_agreed_the_draft_is_the_one_changed(personas, pages):
     person = personas.young_person
     draft = plan_draft_create(actor=personas.adviser, young_person=person)
     client = pages.as_user(personas.adviser)
-    assert f'href="{edit(person)}"' in client.get(f"/young-people/{person.pk}/").content.decode()
+    assert f'href="{edit(person)}"' in client.get(
+        f"/young-people/{person.pk}/plan/").content.decode()
     body = client.get(edit(person)).content.decode()
     assert "Plan 1, a draft." in body
     fields = form_fields(body)
@@ -370,10 +371,10 @@ def test_the_young_person_and_a_role_that_only_looks_are_refused(personas, recor
 def test_the_young_person_page_links_to_the_editing_only_for_who_may_change(
         personas, record, pages):
     person = personas.young_person
-    adviser_page = pages.as_user(personas.adviser).get(f"/young-people/{person.pk}/")
+    adviser_page = pages.as_user(personas.adviser).get(f"/young-people/{person.pk}/plan/")
     assert f'href="{edit(person)}"' in adviser_page.content.decode()
     assert f'href="{goals(person)}"' in adviser_page.content.decode()
-    iro_page = pages.as_user(personas.iro).get(f"/young-people/{person.pk}/").content.decode()
+    iro_page = pages.as_user(personas.iro).get(f"/young-people/{person.pk}/plan/").content.decode()
     assert "Pathway plan" in iro_page and f'href="{edit(person)}"' not in iro_page
 
 

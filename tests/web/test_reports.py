@@ -219,7 +219,7 @@ def test_what_was_valid_is_kept_on_the_400_page(personas, pages):
     assert 'govuk-select--error" id="year"' in body
 
 
-@pytest.mark.parametrize("who", ["adviser", "social_worker", "iro", "virtual_school"])
+@pytest.mark.parametrize("who", ["adviser", "social_worker", "iro"])
 def test_workers_are_refused_reports(personas, pages, who):
     client = pages.as_user(getattr(personas, who))
     for url in ("/reports/", URL, URL + "?format=csv", CHILDREN + "?drill=ks4.moves.0&year=2025"):
@@ -475,3 +475,32 @@ def test_each_real_report_page_draws(personas, record, pages, monkeypatch, slug,
                           {"drill": first_drill(report), "year": report.year})
     assert children.status_code == 200 and children["Cache-Control"] == "no-store"
     assert pages.as_user(personas.adviser).get(f"/reports/{slug}/").status_code == 403
+
+
+def test_the_virtual_school_reads_the_attainment_gap_and_no_other_report(personas, pages, fake):
+    client = pages.as_user(personas.virtual_school)
+    index = body_of(client.get("/reports/"))
+    assert 'href="/reports/attainment-gap/">Attainment gap</a>' in index
+    for other in ("placement-stability", "care-leavers", "timeliness"):
+        assert f'href="/reports/{other}/"' not in index, other
+        assert client.get(f"/reports/{other}/").status_code == 403, other
+        assert client.get(f"/reports/{other}/children/?drill=x&year=2025").status_code == 403
+    assert client.get(URL).status_code == 200
+    assert client.get(URL + "?format=csv").status_code == 200
+    assert 'href="/reports/"' in body_of(client.get("/reports/"))   # in the navigation
+    # Not the team dashboard, nor the data pages.
+    assert client.get("/team/").status_code == 403
+    assert client.get("/data/").status_code == 403
+
+
+def test_which_reports_each_role_reads(personas):
+    from outcomes import access
+
+    everything = {"attainment-gap", "placement-stability", "care-leavers", "timeliness"}
+    assert access.reports_for(personas.manager) == everything
+    assert access.reports_for(personas.admin) == everything
+    assert access.reports_for(personas.virtual_school) == {"attainment-gap"}
+    for who in ("adviser", "social_worker", "iro", "young_person_user"):
+        assert access.reports_for(getattr(personas, who)) == set(), who
+    personas.virtual_school.is_active = False
+    assert access.reports_for(personas.virtual_school) == set()

@@ -100,7 +100,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             raise StaleVersion(editing.plan)  # another plan was agreed after the form was read
         if not sections:
             messages.info(request, "You did not change the plan, so nothing was saved.")
-            return redirect(reverse("web:young-person", args=[person.pk]) + "#plan")
+            return redirect(reverse("web:young-person-plan", args=[person.pk]))
         plan_edits.plan_update(actor=request.user, plan=editing.plan,
                                data={"sections": sections}, expected_version=read_version)
     except StaleVersion:
@@ -122,7 +122,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _plan_page(request, person, {"editing": editing, "form": form,
                                              "rows": _rows(editing, form)}, status=400)
     messages.success(request, f"Pathway plan {editing.plan.number} saved")
-    return redirect(reverse("web:young-person", args=[person.pk]) + "#plan")
+    return redirect(reverse("web:young-person-plan", args=[person.pk]))
 
 
 def _goal_page(request: HttpRequest, person: YoungPerson, context: dict,

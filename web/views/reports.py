@@ -67,8 +67,9 @@ class Filters:
         return urlencode({k: v for k, v in values.items() if v not in (None, "")})
 
 
-def _require_reports(user: User) -> None:
-    if not access.sees_reports(user):
+def _require_reports(user: User, slug: str | None = None) -> None:
+    """Refuse anyone who may not open this report (any report, without a slug)."""
+    if not access.sees_reports(user, slug):
         raise PermissionDenied
 
 
@@ -190,7 +191,9 @@ def _summary(errors: dict, page: ReportPage, *, form: bool = True) -> list[tuple
 @staff_page
 def report_index(request: HttpRequest) -> HttpResponse:
     _require_reports(request.user)
-    return render(request, "web/reports/index.html", {"pages": list(REPORTS.values())})
+    mine = access.reports_for(request.user)
+    return render(request, "web/reports/index.html", {
+        "pages": [page for page in REPORTS.values() if page.slug in mine]})
 
 
 @staff_page
@@ -198,6 +201,7 @@ def report_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The report as a page, or with `?format=csv` / `?format=xlsx` as a download."""
     _require_reports(request.user)
     page, (report_function, _) = _page(slug)
+    _require_reports(request.user, slug)
     teams = list(teams_overseen_by(user=request.user))
     filters, errors = _parse(request.GET, page, teams)
     report = None
@@ -283,6 +287,7 @@ def report_children(request: HttpRequest, slug: str) -> HttpResponse:
     child listed is audited (one insert)."""
     _require_reports(request.user)
     page, (report_function, children_function) = _page(slug)
+    _require_reports(request.user, slug)
     teams = list(teams_overseen_by(user=request.user))
     filters, errors = _parse(request.GET, page, teams)
     drill = request.GET.get("drill", "").strip()

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         viewer = User.objects.filter(username=user, is_active=True).select_related("team").first()
         if viewer is None:
             raise CommandError(f"No active user {user!r}.")
-        if not access.sees_reports(viewer):
+        if not access.may_export_903(viewer):
             raise CommandError(f"{user} may not read reports: Annex A is for team managers and "
                                "administrators.")
         directory = out.resolve().parent

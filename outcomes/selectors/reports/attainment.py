@@ -181,7 +181,7 @@ def _check_cohort(cohort: str) -> str:
 
 
 def _scope(user: User, team_id: int | None) -> QuerySet[YoungPerson]:
-    if not access.sees_reports(user):
+    if not access.sees_reports(user, "attainment-gap"):
         raise access.NotVisible
     people = access.young_people_visible_to(user, Area.EDUCATION)
     return people.filter(team_id=team_id) if team_id is not None else people
@@ -481,14 +481,15 @@ def _summary_tables(current: _YearFigures, figures: dict, benchmarks: dict, coho
             _trend_sentence(measure, figures, benchmarks, year),
         )
 
+    label = academic_year_label(year)
+    # The national figures' year is said with them: "England, 2023/24".
     against = (
-        Column("national", "England"),
+        Column("national", f"England, {label}"),
         Column("comparator", "England: which pupils", numeric=False),
-        Column("national_cla", "England: children in care, same cohort rule"),
+        Column("national_cla", f"England, {label}: children in care, same cohort rule"),
         Column("gap", "Gap"),
         Column("trend", "Trend", numeric=False),
     )
-    label = academic_year_label(year)
     shares = Table(
         key="summary", caption=f"Children in care reaching each standard against England, {label}",
         columns=(Column("measure", "Measure", numeric=False),
@@ -640,10 +641,10 @@ def _breakdown_table(dimension: str, groups: list[_Group], benchmarks: dict, yea
             Column("group", BREAKDOWN_TITLES[dimension].capitalize(), numeric=False),
             Column("ks2_n", "KS2 pupils"),
             Column("rwm", "KS2 reading, writing and maths"),
-            Column("rwm_gap", "KS2 gap to England"),
+            Column("rwm_gap", f"KS2 gap to England, {academic_year_label(year)}"),
             Column("ks4_n", "KS4 pupils"),
             Column("a8", "Attainment 8"),
-            Column("a8_gap", "Attainment 8 gap to England"),
+            Column("a8_gap", f"Attainment 8 gap to England, {academic_year_label(year)}"),
             Column("em4", "English and maths 4+"),
             Column("em5", "English and maths 5+"),
         ),

@@ -33,8 +33,9 @@ PARTS = ("", "cohort", "not", "undetermined")
 
 def report_people(*, user: User | None, area: Area, team_id: int | None) -> QuerySet[YoungPerson]:
     """The young people a report counts: those whose `area` the user may see, in `team_id` when
-    given. Raises NotVisible for anyone who may not read the manager reports."""
-    if not access.sees_reports(user):
+    given. Raises NotVisible for anyone who may not read every manager report (these are the
+    reports of care histories, care leavers and the schedule, beyond the virtual school's)."""
+    if access.reports_for(user) != access.ALL_REPORTS:
         raise access.NotVisible
     people = access.young_people_visible_to(user, area)
     return people if team_id is None else people.filter(team_id=team_id)

@@ -508,7 +508,7 @@ def test_another_team_sees_nothing_of_this_team(world):
 
 
 @pytest.mark.parametrize("who", ["adviser", "other_adviser", "social_worker", "iro",
-                                 "virtual_school", "young_person_user"])
+                                 "young_person_user"])
 def test_a_user_who_does_not_see_reports_is_refused(world, who):
     user = getattr(world.personas, who)
     with pytest.raises(access.NotVisible):
@@ -605,3 +605,18 @@ def test_the_number_of_queries_does_not_grow_with_the_cohort(personas, django_as
                                      year=YEAR))
     with django_assert_max_num_queries(20):
         attainment_gap_report(user=personas.manager, year=YEAR)
+
+
+def test_the_virtual_school_reads_it_over_the_children_in_care_it_sees(world):
+    """The virtual school's scope is the education of children looked after now: its report
+    counts those, never more than an administrator's, and lists only them."""
+    school, admin = world.personas.virtual_school, world.personas.admin
+    report = attainment_gap_report(user=school, year=YEAR)
+    assert report.key == "attainment-gap" and report.tables
+    theirs = set(attainment_gap_children(user=school, drill="ks4", year=YEAR)
+                 .values_list("pk", flat=True))
+    everyone = set(attainment_gap_children(user=admin, drill="ks4", year=YEAR)
+                   .values_list("pk", flat=True))
+    seen = set(access.young_people_visible_to(school, access.Area.EDUCATION)
+               .values_list("pk", flat=True))
+    assert theirs <= everyone and theirs <= seen
