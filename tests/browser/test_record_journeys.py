@@ -40,7 +40,7 @@ def test_an_adviser_records_a_contact_and_the_overdue_contact_clears(site, demo)
     person = care_leaver(demo.personas)
     page = site.page
     site.sign_in("adviser")
-    site.open(f"/young-people/{person.pk}/")
+    site.open(f"/young-people/{person.pk}/schedule/")
     expect(schedule_row(page, "Personal adviser contact").first).to_contain_text("Overdue")
 
     open_record(site, person, "Record a contact")
@@ -58,6 +58,7 @@ def test_an_adviser_records_a_contact_and_the_overdue_contact_clears(site, demo)
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         f"Contact on {SAID} recorded")
     assert_accessible(page)
+    site.open(f"/young-people/{person.pk}/schedule/")  # the whole schedule, done items too
     row = schedule_row(page, "Personal adviser contact")
     expect(row.filter(has_text="Overdue")).to_have_count(0)
     expect(row.filter(has_text="Done")).to_have_count(1)
@@ -74,6 +75,7 @@ def test_a_social_worker_records_a_visit(site, demo):
     page.wait_for_url(f"**/young-people/{person.pk}/")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         f"Visit on {SAID} recorded")
+    site.open(f"/young-people/{person.pk}/schedule/")
     expect(schedule_row(page, "Social worker visit").filter(has_text="Done")).to_have_count(1)
 
 
