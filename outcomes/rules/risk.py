@@ -37,7 +37,7 @@ from rapidfuzz import fuzz, process
 from outcomes.rules.risk_model import RiskModel, train_from_corpus
 
 DATA_FILE = Path(__file__).with_name("risk_patterns.toml")
-MODEL_ENTRY = "model"  # what a [[guard]] names in `vetoes` to hold back the learned model
+MODEL_ENTRY = "model"  # `matched` names the learned model as "model:<probability>"
 
 
 class RiskKind(StrEnum):
@@ -283,7 +283,7 @@ def load_rules(data: dict) -> Rules:
         ident = new_id(row, "guard")
         vetoes = frozenset(_words(row, "vetoes", ident))
         guards.append(_Guard(ident, vetoes, _compile(_text(row, "regex", ident), macros, ident)))
-    rule_ids = {r.id for r in rules} | {MODEL_ENTRY}
+    rule_ids = {r.id for r in rules}
     for guard in guards:
         if guard.vetoes - rule_ids:
             raise _fail(guard.id, f"vetoes no such entry {sorted(guard.vetoes - rule_ids)}")
@@ -434,9 +434,10 @@ _KIND_OF = {rule.id: rule.kind for rule in RULES.rules}
 
 MODEL_THRESHOLD = 0.55  # P(risk) at which the model alone raises an alert; chosen for recall on
 #                         eval_set.jsonl (see tests/outcomes/safeguarding/EVALUATION.md)
+MIN_LEFT_AFTER_GUARD = 3  # words an idiom must leave for the model to score what is left
 KIND_THRESHOLD = 0.5  # P(kind | risk) at which the model names a kind
 KIND_FALLBACK = 0.3  # else its likeliest kind if at least this; else UNCLEAR
-_MODEL_GUARDS = tuple(g for g in RULES.guards if MODEL_ENTRY in g.vetoes)
+_MODEL_GUARDS = RULES.guards  # every idiom guard holds the model back for its own span
 _model_lock = threading.Lock()
 _model: RiskModel | None = None
 
@@ -465,12 +466,19 @@ def model() -> RiskModel:
 
 
 def _model_finding(reading: str) -> tuple[float, frozenset[RiskKind]] | None:
-    """(P(risk), kinds) when the model fires on `reading`, else None. A guard naming `model`
-    vetoes only its own span: the text without that span is scored again, so "my boss is gonna
-    kill me i overslept" is held back and "... i overslept and i want to die" is not."""
-    for guard in _MODEL_GUARDS:
-        reading = guard.regex.sub(" ", reading)
-    reading = " ".join(reading.split())
+    """(P(risk), kinds) when the model fires on `reading`, else None. Each idiom guard vetoes
+    the model for its own span only: the text without the guards' spans is what is scored, so
+    "my boss is gonna kill me i overslept" is held back and "... i overslept and i want to die"
+    is not."""
+    kept = [True] * len(reading)
+    for guard in _MODEL_GUARDS:  # every span found on the whole reading, then all cut at once
+        for match in guard.regex.finditer(reading):
+            kept[match.start():match.end()] = [False] * (match.end() - match.start())
+    if not all(kept):
+        reading = " ".join("".join(ch if keep else " " for ch, keep in zip(reading, kept,
+                                                                           strict=True)).split())
+        if len(reading.split()) < MIN_LEFT_AFTER_GUARD:
+            return None  # "... and loving it" left by an idiom is not a message to score
     if not reading:
         return None
     prediction = model().predict(reading)
