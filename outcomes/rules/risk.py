@@ -432,7 +432,7 @@ _KIND_OF = {rule.id: rule.kind for rule in RULES.rules}
 
 # --- the learned model beside the rules (risk_model.py) --------------------------------------
 
-MODEL_THRESHOLD = 0.55  # P(risk) at which the model alone raises an alert; chosen for recall on
+MODEL_THRESHOLD = 0.6  # P(risk) at which the model alone raises an alert; chosen for recall on
 #                         eval_set.jsonl (see tests/outcomes/safeguarding/EVALUATION.md)
 MIN_LEFT_AFTER_GUARD = 3  # words an idiom must leave for the model to score what is left
 KIND_THRESHOLD = 0.5  # P(kind | risk) at which the model names a kind
@@ -470,6 +470,8 @@ def _model_finding(reading: str) -> tuple[float, frozenset[RiskKind]] | None:
     the model for its own span only: the text without the guards' spans is what is scored, so
     "my boss is gonna kill me i overslept" is held back and "... i overslept and i want to die"
     is not."""
+    if not reading.strip():
+        return None  # nothing to read (an emoji the table does not know, punctuation)
     kept = [True] * len(reading)
     for guard in _MODEL_GUARDS:  # every span found on the whole reading, then all cut at once
         for match in guard.regex.finditer(reading):

@@ -44,6 +44,8 @@ RISK = [
     ("everyone would be better without me", S), ("wrote my goodbye letter", S),
     ("I DONT WANT TO LIVE", S), ("i want to die 😭😭", S), ("k m s", S),
     ("i dnt want 2 be alive", S), ("im going to kill my self", S),
+    ("i want to disappear tonight", S),  # an idiom exception ("disappear to ...") is a whole word
+    ("i keep cutting and i can't stop", S),  # ... and "a" does not swallow "and"
     # nowhere safe tonight
     ("I got kicked out and have nowhere to sleep tonight", N), ("sofa surfing", N),
     ("nowhere to kip", N), ("kicked out", N), ("on the streets tonight", N),
