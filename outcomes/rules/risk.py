@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
+import time
 import tomllib
 import unicodedata
 from dataclasses import dataclass
@@ -32,7 +34,10 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from outcomes.rules.risk_model import RiskModel, train_from_corpus
+
 DATA_FILE = Path(__file__).with_name("risk_patterns.toml")
+MODEL_ENTRY = "model"  # `matched` names the learned model as "model:<probability>"
 
 
 class RiskKind(StrEnum):
@@ -40,7 +45,7 @@ class RiskKind(StrEnum):
     NOWHERE_SAFE = "nowhere_safe"  # nowhere safe to sleep tonight / homeless tonight
     HARM_FROM_OTHERS = "harm_from_others"  # abuse, sexual harm, exploitation, county lines, threats
     HARM_TO_OTHERS = "harm_to_others"  # wanting to harm someone else
-    UNCLEAR = "unclear"  # never returned by assess(); for callers when the detector failed
+    UNCLEAR = "unclear"  # the detector failed, or only the model fired and named no kind
 
 
 KIND_LABELS: dict[RiskKind, str] = {
@@ -425,18 +430,92 @@ def _fired(reading: str) -> set[str]:
 _KIND_OF = {rule.id: rule.kind for rule in RULES.rules}
 
 
+# --- the learned model beside the rules (risk_model.py) --------------------------------------
+
+MODEL_THRESHOLD = 0.6  # P(risk) at which the model alone raises an alert; chosen for recall on
+#                         eval_set.jsonl (see tests/outcomes/safeguarding/EVALUATION.md)
+MIN_LEFT_AFTER_GUARD = 3  # words an idiom must leave for the model to score what is left
+KIND_THRESHOLD = 0.5  # P(kind | risk) at which the model names a kind
+KIND_FALLBACK = 0.3  # else its likeliest kind if at least this; else UNCLEAR
+_MODEL_GUARDS = RULES.guards  # every idiom guard holds the model back for its own span
+_model_lock = threading.Lock()
+_model: RiskModel | None = None
+
+
+def model_text(text: str) -> str:
+    """The reading the model is trained on and scores: the first normalised reading."""
+    return readings(text)[0]
+
+
+def warm_up() -> float:
+    """Train the model from the corpus now (once per process), rather than on the first message
+    a young person sends. Call it at bot and worker start. Returns the seconds it took."""
+    global _model
+    started = time.perf_counter()
+    with _model_lock:
+        if _model is None:
+            _model = train_from_corpus(model_text)
+    return time.perf_counter() - started
+
+
+def model() -> RiskModel:
+    if _model is None:
+        warm_up()
+    assert _model is not None
+    return _model
+
+
+def _model_finding(reading: str) -> tuple[float, frozenset[RiskKind]] | None:
+    """(P(risk), kinds) when the model fires on `reading`, else None. Each idiom guard vetoes
+    the model for its own span only: the text without the guards' spans is what is scored, so
+    "my boss is gonna kill me i overslept" is held back and "... i overslept and i want to die"
+    is not."""
+    if not reading.strip():
+        return None  # nothing to read (an emoji the table does not know, punctuation)
+    kept = [True] * len(reading)
+    for guard in _MODEL_GUARDS:  # every span found on the whole reading, then all cut at once
+        for match in guard.regex.finditer(reading):
+            kept[match.start():match.end()] = [False] * (match.end() - match.start())
+    if not all(kept):
+        reading = " ".join("".join(ch if keep else " " for ch, keep in zip(reading, kept,
+                                                                           strict=True)).split())
+        if len(reading.split()) < MIN_LEFT_AFTER_GUARD:
+            return None  # "... and loving it" left by an idiom is not a message to score
+    if not reading:
+        return None
+    prediction = model().predict(reading)
+    if prediction.risk < MODEL_THRESHOLD:
+        return None
+    kinds = frozenset(RiskKind(k) for k, p in prediction.kinds.items() if p >= KIND_THRESHOLD)
+    if not kinds and prediction.kinds:
+        likeliest, p = max(prediction.kinds.items(), key=lambda item: item[1])
+        if p >= KIND_FALLBACK:
+            kinds = frozenset({RiskKind(likeliest)})
+    return prediction.risk, kinds or frozenset({RiskKind.UNCLEAR})
+
+
 def assess(text: str) -> RiskFinding:
-    """The risks `text` shows, and the ids of the entries that found them. Pure; never raises
-    (an internal error answers `RiskFinding.unclear()`, which callers treat as a risk)."""
+    """The risks `text` shows: the rules' entries that fired and, when the learned model's
+    probability reaches MODEL_THRESHOLD, "model:0.83". A rule's kind wins; the model names the
+    kind only when no rule fired. Pure; never raises (an internal error answers
+    `RiskFinding.unclear()`, which callers treat as a risk)."""
     try:
         if not isinstance(text, str):
             return RiskFinding.unclear()
+        all_readings = readings(text)
         fired: set[str] = set()
-        for reading in readings(text):
+        for reading in all_readings:
             fired |= _fired(reading)
-        if not fired:
+        kinds = {_KIND_OF[i] for i in fired}
+        matched = sorted(fired)
+        by_model = _model_finding(all_readings[0])
+        if by_model is not None:
+            probability, model_kinds = by_model
+            matched.append(f"{MODEL_ENTRY}:{probability:.2f}")
+            if not kinds:
+                kinds = set(model_kinds)
+        if not kinds:
             return NO_RISK
-        return RiskFinding(kinds=frozenset(_KIND_OF[i] for i in fired),
-                           matched=tuple(sorted(fired)))
+        return RiskFinding(kinds=frozenset(kinds), matched=tuple(matched))
     except Exception:  # never drop a message: an error is a risk, not a silence
         return RiskFinding.unclear()
