@@ -6,6 +6,8 @@ Updates from different chats are handled at once, each chat's in the order they 
 
 from __future__ import annotations
 
+import asyncio
+
 from django.conf import settings
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import (
@@ -16,6 +18,8 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+
+from outcomes.rules import risk
 
 from . import handlers, keyboards, safeguarding, staff, texts, young_person
 from .concurrency import ChatOrderedProcessor
@@ -34,6 +38,14 @@ COMMANDS = {
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
+async def _start(application: Application) -> None:
+    """Before the first update: the risk detector's model trained (about 1.5 s, once per
+    process, off the event loop) so that no young person's first message waits for it; then
+    the strangers' menu."""
+    await asyncio.to_thread(risk.warm_up)
+    await _menu_for_strangers(application)
+
+
 async def _menu_for_strangers(application: Application) -> None:
     """Before linking, a private chat's menu offers only linking and help."""
     await application.bot.set_my_commands(
@@ -49,7 +61,7 @@ def build_application(*, token: str, base_url: str | None = None) -> Application
     if base_url.endswith("/bot"):
         builder = builder.base_file_url(base_url[: -len("/bot")] + "/file/bot")
     application = (builder.concurrent_updates(ChatOrderedProcessor())
-                   .post_init(_menu_for_strangers).build())
+                   .post_init(_start).build())
     safeguarding.register(application)  # a risk is answered first, before the gate's limits
     application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
     for name, callback in COMMANDS.items():
