@@ -31,6 +31,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 CORPUS_FILE = Path(__file__).with_name("risk_training.jsonl")
+# The corpus is every `risk_training*.jsonl` beside this module, in name order: the first file
+# and the batches written after it (everyday replies and commands, further hand-written batches,
+# a retired holdout set), each a reviewed file of its own.
+CORPUS_FILES = tuple(sorted(Path(__file__).parent.glob("risk_training*.jsonl")))
 KINDS = ("self_harm", "nowhere_safe", "harm_from_others", "harm_to_others")
 RANDOM_STATE = 12  # the issue number: any fixed value makes training repeatable
 C_RISK = 2.0  # regularisation, chosen on eval_set.jsonl with MODEL_THRESHOLD (1, 2, 4, 8, 30 tried)
@@ -48,8 +52,11 @@ class Example:
     kinds: tuple[str, ...]
 
 
-def read_corpus(path: Path = CORPUS_FILE) -> list[Example]:
-    """The labelled messages at `path`, checked: a bad line raises CorpusError."""
+def read_corpus(path: Path | None = None) -> list[Example]:
+    """The labelled messages at `path` (default: every corpus file), checked: a bad line raises
+    CorpusError."""
+    if path is None:
+        return [row for each in CORPUS_FILES for row in read_corpus(each)]
     rows: list[Example] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -168,7 +175,7 @@ class RiskModel:
 
 
 def train_from_corpus(normalise: Callable[[str], str],
-                      path: Path = CORPUS_FILE) -> RiskModel:
+                      path: Path | None = None) -> RiskModel:
     """The model trained on the reviewed corpus, each text read by `normalise` first."""
     rows = read_corpus(path)
     return RiskModel.train([normalise(r.text) for r in rows], [r.label for r in rows],
