@@ -11,11 +11,12 @@ VALIDATOR_903 := var/validator-903/.installed
 VALIDATOR_903_REQUIREMENTS := tests/ssda903/validator-requirements.txt
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run run-env test lint bench install clean help serve
+.PHONY: run run-env test test-fast lint bench install clean help serve
 
 help:
 	@echo "make run    set up, load demo data, serve http://127.0.0.1:8000 (web, worker, beat)"
 	@echo "make test   the whole suite on PostgreSQL and Redis, browser tests in Chromium (see README)"
+	@echo "make test-fast  the tests that need no PostgreSQL or Redis (rules, forms, serializers), timed"
 	@echo "make lint   ruff, makemigrations --check and hadolint (the Dockerfile)"
 	@echo "make bench  the benchmarks, printed as one table"
 	@echo "make serve  production: gunicorn, worker, beat and bot from the environment and .env"
@@ -89,6 +90,12 @@ serve: install
 
 test: install lint $(VALIDATOR_903)
 	@$(BIN)/python -m pytest
+
+# The fast loop: every test that needs neither PostgreSQL nor Redis, on config/fast_test_settings.py
+# (tests/conftest.py deselects the tests that ask for the database or are marked services/slow).
+test-fast: install
+	@start=$$(date +%s); $(BIN)/python -m pytest --ds=config.fast_test_settings -q; status=$$?; \
+		echo "make test-fast: $$(( $$(date +%s) - start )) s"; exit $$status
 
 # The DfE SSDA903 validator (csc-validator-be-903) in its own virtual environment: it pins old
 # pandas and numpy. tests/ssda903/ runs it in a subprocess.
