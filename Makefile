@@ -17,7 +17,7 @@ help:
 	@echo "make run    set up, load demo data, serve http://127.0.0.1:8000 (web, worker, beat)"
 	@echo "make test   the whole suite on PostgreSQL and Redis, browser tests in Chromium (see README)"
 	@echo "make test-fast  the tests that need no PostgreSQL or Redis (rules, forms, serializers), timed"
-	@echo "make lint   ruff, makemigrations --check and hadolint (the Dockerfile)"
+	@echo "make lint   ruff, mypy (outcomes/), the import contracts, makemigrations --check, hadolint"
 	@echo "make bench  the benchmarks, printed as one table"
 	@echo "make serve  production: gunicorn, worker, beat and bot from the environment and .env"
 
@@ -107,6 +107,8 @@ $(VALIDATOR_903): $(VALIDATOR_903_REQUIREMENTS)
 
 lint: install
 	@$(BIN)/ruff check .
+	@DJANGO_DEBUG=true $(BIN)/mypy
+	@$(BIN)/lint-imports --no-logo --cache-dir var/import-linter
 	@$(BIN)/hadolint Dockerfile
 	@DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run -v 0 \
 		|| (echo "Models and migrations differ: run manage.py makemigrations" && exit 1)
