@@ -86,7 +86,7 @@ def as_facts(episode: Any) -> EpisodeFacts:
         return episode
     if isinstance(episode, tuple):
         return EpisodeFacts(*episode)
-    rne = getattr(episode, "rne", None) or getattr(episode, "reason_new_episode", "")
+    rne: str = getattr(episode, "rne", None) or getattr(episode, "reason_new_episode", "") or ""
     return EpisodeFacts(
         episode.started_on, episode.ended_on, rne, episode.place,
         getattr(episode, "legal_status", "") or "", getattr(episode, "place_provider", "") or "",
@@ -178,11 +178,11 @@ def placements_from(episodes: Iterable[Any], *, adoption_with_previous: bool = F
     current: _Builder | None = None
     last_end: dt.date | None = None
     for episode in _sorted(episodes):
-        contiguous = current is not None and last_end == episode.started_on
-        if contiguous and _continues(current, episode,
-                                     adoption_with_previous=adoption_with_previous):
+        contiguous = last_end == episode.started_on
+        if current is not None and contiguous and _continues(
+                current, episode, adoption_with_previous=adoption_with_previous):
             current.add(episode)
-        elif contiguous and episode.rne != "S":
+        elif current is not None and contiguous and episode.rne != "S":
             placements.append(current.build())
             current = _Builder(episode, starts_period=False)
         else:
@@ -312,7 +312,8 @@ def looked_after_continuously(episodes: Iterable[Any], start: dt.date, end: dt.d
                 episode.reason_ceased != "X1"):
             return False
         previous = episode
-    return previous.ended_on is None or previous.ended_on >= end
+    last = spanning[-1]   # `previous` after the loop
+    return last.ended_on is None or last.ended_on >= end
 
 
 @dataclass(frozen=True)

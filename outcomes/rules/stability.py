@@ -99,13 +99,14 @@ class CareHistory:
         counted = [e for e in facts if not e.short_break]
         earliest = counted[0] if counted else None
         ends = [e.ended_on for e in counted]
+        last_end = None if None in ends else max((e for e in ends if e), default=None)
         return cls(
             episodes=facts,
             placements=tuple(placements_from(facts)),
             placements_joined=tuple(placements_from(facts, adoption_with_previous=True)),
             known_from=None if earliest is None or earliest.rne == "S" else earliest.started_on,
             first_rne=earliest.rne if earliest else "",
-            span=(earliest.started_on, None if None in ends else max(ends)) if earliest else None,
+            span=(earliest.started_on, last_end) if earliest else None,
         )
 
     def looked_after_on(self, day: dt.date) -> bool:
@@ -164,6 +165,8 @@ def stability_on(history: CareHistory, *, date_of_birth: dt.date, on: dt.date,
         return None
     age = age_on(date_of_birth, on)
     start = care_start(history.episodes, on)
+    if start is None:   # looked after on `on`, so there is an episode: never, but say so
+        return None
     in_year = history.placements_during(CollectionYear(year).start, on)
     outcomes: dict[Indicator, Outcome | None] = {
         Indicator.THREE_PLUS_YEAR: _at_least_three(in_year),
