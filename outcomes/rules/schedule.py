@@ -43,6 +43,7 @@ from outcomes.rules.care_leaver import (
 )
 from outcomes.rules.connected_persons import temporary_approval_expiry
 from outcomes.rules.dates import add_months, add_working_days, age_on, birthday
+from outcomes.rules.placements import open_on
 
 
 class EventKind(StrEnum):
@@ -758,8 +759,9 @@ def _inside(episode: EpisodeFact, period: PeriodFact) -> bool:
 
 
 def _open_on(ended_on: dt.date | None, today: dt.date) -> bool:
-    """Whether a period or episode ending on `ended_on` is open today (its last day counts)."""
-    return ended_on is None or ended_on >= today
+    """Whether a period or episode ending on `ended_on` is open today (its last day counts):
+    `rules.placements.open_on` for a record that has started."""
+    return open_on(dt.date.min, ended_on, today)
 
 
 def _by(day: dt.date | None, today: dt.date) -> bool:

@@ -30,7 +30,6 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from outcomes import codes
 from outcomes.models import (
     Adoption,
     AdoptionDecision,
@@ -44,6 +43,7 @@ from outcomes.models import (
     RecordStatus,
     YoungPerson,
 )
+from outcomes.models.placements import EpisodeQuerySet
 from outcomes.rules.dates import birthday
 from outcomes.rules.years import CollectionYear
 
@@ -133,16 +133,15 @@ def _no_rows(cy: CollectionYear) -> Iterator[dict[str, str]]:
 # --- cohorts -----------------------------------------------------------------------------------
 
 
-def _episodes_in(cy: CollectionYear) -> QuerySet[Episode]:
-    return Episode.objects.filter(started_on__lte=cy.end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=cy.start))
+def _episodes_in(cy: CollectionYear) -> EpisodeQuerySet:
+    return Episode.objects.open_during(cy.start, cy.end)
 
 
 def _looked_after_in(cy: CollectionYear, *, ref: str = "young_person_id",
                      short_breaks: bool = True) -> Exists:
     episodes = _episodes_in(cy)
     if not short_breaks:
-        episodes = episodes.exclude(legal_status__in=codes.SHORT_BREAK_LEGAL_STATUSES)
+        episodes = episodes.counted()
     return Exists(episodes.filter(young_person=OuterRef(ref)))
 
 
