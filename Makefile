@@ -11,12 +11,13 @@ VALIDATOR_903 := var/validator-903/.installed
 VALIDATOR_903_REQUIREMENTS := tests/ssda903/validator-requirements.txt
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run run-env test lint bench install clean help serve
+.PHONY: run run-env test test-fast lint bench install clean help serve
 
 help:
 	@echo "make run    set up, load demo data, serve http://127.0.0.1:8000 (web, worker, beat)"
 	@echo "make test   the whole suite on PostgreSQL and Redis, browser tests in Chromium (see README)"
-	@echo "make lint   ruff, makemigrations --check and hadolint (the Dockerfile)"
+	@echo "make test-fast  the tests that need no PostgreSQL or Redis (rules, forms, serializers), timed"
+	@echo "make lint   ruff, mypy (outcomes/), the import contracts, makemigrations --check, hadolint"
 	@echo "make bench  the benchmarks, printed as one table"
 	@echo "make serve  production: gunicorn, worker, beat and bot from the environment and .env"
 
@@ -90,6 +91,12 @@ serve: install
 test: install lint $(VALIDATOR_903)
 	@$(BIN)/python -m pytest
 
+# The fast loop: every test that needs neither PostgreSQL nor Redis, on config/fast_test_settings.py
+# (tests/conftest.py deselects the tests that ask for the database or are marked services/slow).
+test-fast: install
+	@start=$$(date +%s); $(BIN)/python -m pytest --ds=config.fast_test_settings -q; status=$$?; \
+		echo "make test-fast: $$(( $$(date +%s) - start )) s"; exit $$status
+
 # The DfE SSDA903 validator (csc-validator-be-903) in its own virtual environment: it pins old
 # pandas and numpy. tests/ssda903/ runs it in a subprocess.
 $(VALIDATOR_903): $(VALIDATOR_903_REQUIREMENTS)
@@ -100,6 +107,8 @@ $(VALIDATOR_903): $(VALIDATOR_903_REQUIREMENTS)
 
 lint: install
 	@$(BIN)/ruff check .
+	@DJANGO_DEBUG=true $(BIN)/mypy
+	@$(BIN)/lint-imports --no-logo --cache-dir var/import-linter
 	@$(BIN)/hadolint Dockerfile
 	@DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run -v 0 \
 		|| (echo "Models and migrations differ: run manage.py makemigrations" && exit 1)

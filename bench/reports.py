@@ -407,7 +407,7 @@ def attainment_report(*, user, year: int | None = None):
 
 
 def _collection_year(day: str) -> str:
-    """SQL for the collection year of a date (outcomes.codes.collection_year_of)."""
+    """SQL for the collection year of a date (outcomes.rules.years.CollectionYear.of)."""
     return f"(extract(year FROM {day})::int + (extract(month FROM {day}) >= 4)::int)"
 
 
@@ -532,10 +532,10 @@ def stability_floor(*, team_id: int | None = None, year: int | None = None,
     met / not met / undetermined, overall and by age band."""
     from django.utils import timezone
 
-    from outcomes.codes import collection_year_of
+    from outcomes.rules.years import CollectionYear
 
     today = today or timezone.localdate()
-    now = collection_year_of(today)
+    now = CollectionYear.of(today).year
     rows = _rows(_stability_sql(_scope(team_id)), {"today": today, "now": now, "year": year})
     shown = sorted({row[0] for row in rows})
     cells: dict[tuple[int, str | None], dict[str, tuple[int, int, int]]] = {}
@@ -781,12 +781,12 @@ def care_leavers_floor(*, team_id: int | None = None, year: int | None = None,
     relevant: 13 weeks since 14, including after 16) is worked out in SQL from the episodes."""
     from django.utils import timezone
 
-    from outcomes.codes import collection_year_of
     from outcomes.rules.indicators import reference_day
+    from outcomes.rules.years import CollectionYear
     from outcomes.selectors.schedule import current_policy
 
     today = today or timezone.localdate()
-    now = collection_year_of(today)
+    now = CollectionYear.of(today).year
     year = year or now
     on = reference_day(year, today=today)
     rows = _rows(_care_leavers_sql(_scope(team_id)), {
@@ -1037,11 +1037,11 @@ def timeliness_floor(*, team_id: int | None = None, year: int | None = None,
     holidays, 3 and 6 months, the visiting regimes of reg 28, the PEP terms)."""
     from django.utils import timezone
 
-    from outcomes.codes import collection_year_of
+    from outcomes.rules.years import CollectionYear
     from outcomes.selectors.schedule import current_policy
 
     today = today or timezone.localdate()
-    now = collection_year_of(today)
+    now = CollectionYear.of(today).year
     year = year or now
     params = {"today": today, "now": now, "year": year,
               "holidays": _bank_holidays(today.year + 1)}

@@ -26,6 +26,8 @@ from urllib.parse import urlparse, urlunparse
 import psycopg
 from psycopg import sql
 
+from outcomes.rules.years import CollectionYear
+
 # The teams and the staff (not young people's own accounts), in the order their keys need.
 STAFF = (("outcomes_team", "TRUE"), ("outcomes_user", "young_person_id IS NULL"))
 
@@ -93,8 +95,8 @@ def benchmark(young_people: int) -> list[dict]:
     if any(c.created or c.updated for c in again.tables.values()):
         raise AssertionError("import_903: importing the same files again changed the record")
     size = f"{exported.children:,} children, {rows:,} rows"
-    floor_text = (f"reading the {len(exported.tables)} CSV files of the {year - 1}/"
-                  f"{year % 100:02d} return with the csv module alone")
+    floor_text = (f"reading the {len(exported.tables)} CSV files of the "
+                  f"{CollectionYear(year).label} return with the csv module alone")
     per_child = 1000 / exported.children
     return [
         {"name": "SSDA903 import (empty database)", "size": size, "seconds": first_seconds,

@@ -132,9 +132,7 @@ def _chairs_latest_review(user: User, on: dt.date) -> Q:
 
 
 def _looked_after(on: dt.date) -> Q:
-    return Q(pk__in=Episode.objects.filter(started_on__lte=on)
-             .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-             .exclude(legal_status__in=["V3", "V4"]).values("young_person_id"))
+    return Q(pk__in=Episode.objects.looked_after_on(on).values("young_person_id"))
 
 
 def scope_filter(user: User | None, area: Area = Area.PROFILE, *, on: dt.date | None = None) -> Q:

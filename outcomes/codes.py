@@ -12,12 +12,9 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 
+from outcomes.rules.years import CollectionYear
+
 ALL_YEARS = None  # marker: valid in every collection year we hold
-
-
-def collection_year_of(day: dt.date) -> int:
-    """The SSDA903 collection year (named by the year it ends) that contains `day`."""
-    return day.year + 1 if day.month >= 4 else day.year
 
 
 # §3.2 Legal status
@@ -276,13 +273,13 @@ def check_code(value: str, codes: Iterable[str], *, field: str, what: str) -> No
 
 def check_placement_type(place: str, *, on: dt.date, field: str = "place") -> None:
     """Refuse a placement type that is not in the SSDA903 list for the collection year of `on`."""
-    year = collection_year_of(on)
+    year = CollectionYear.of(on).year
     allowed = sorted(placement_types_in(year))
     if place not in allowed:
         raise ValidationError(
             {
                 field: f"{place!r} is not a valid placement type in collection year "
-                f"{year - 1}-{str(year)[2:]}. Allowed: {', '.join(allowed)}."
+                f"{CollectionYear(year).label}. Allowed: {', '.join(allowed)}."
             }
         )
 

@@ -2,6 +2,10 @@
 
 When PostgreSQL or Redis cannot be reached, stop at once with a message saying how to start them,
 rather than failing every test one by one.
+
+`make test-fast` (config/fast_test_settings.py, FAST_TESTS) runs only the tests that need neither:
+every test that asks for the database, directly or through another fixture, is deselected, so a
+test written for PostgreSQL never runs on anything else.
 """
 
 from __future__ import annotations
@@ -29,7 +33,34 @@ def _reachable(host: str, port: int) -> bool:
         return False
 
 
+# pytest-django's fixtures that give a test the database (the others build on these).
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences",
+                               "django_db_serialized_rollback", "live_server", "django_db_setup"})
+
+
+def _fast() -> bool:
+    return getattr(settings, "FAST_TESTS", False)
+
+
+def _needs_database(item: pytest.Item) -> bool:
+    """Asks for the database (directly or through a fixture), or is marked as needing the
+    services (Redis without the database) or as slow (starts the app's processes)."""
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+                or any(item.get_closest_marker(mark) for mark in ("django_db", "services", "slow")))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not _fast():
+        return
+    deselected = [item for item in items if _needs_database(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not _needs_database(item)]
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
+    if _fast():
+        return  # no service is used: see pytest_collection_modifyitems
     checks = []
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("postgresql"):

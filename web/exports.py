@@ -93,11 +93,6 @@ class FlatTable:
         return [[value for cell in row for value in cell.values] for row in self.rows]
 
 
-def year_label(year: int) -> str:
-    """The collection year 2025 is "2024 to 2025" (1 April 2024 to 31 March 2025)."""
-    return f"{year - 1} to {year}"
-
-
 def number_text(value: Decimal | int) -> str:
     if isinstance(value, int):
         return f"{value:,}"

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 
 from outcomes import codes
 from outcomes.models import Term
+from outcomes.models.education import academic_year_label
 from outcomes.models.reviews import ContactMethod, HealthAssessmentKind
 from outcomes.rules.schedule import CARE_LEAVER_RECORD_AGES
 from web.plan_forms import DateField, normalised
@@ -88,7 +89,7 @@ def _academic_years() -> list[tuple[str, str]]:
     """This academic year and the five before it, named by the year they end (2025 = 2024/25)."""
     today = timezone.localdate()
     current = today.year + (1 if today.month >= 9 else 0)
-    return [(str(year), f"{year - 1}/{str(year)[2:]}") for year in range(current, current - 6, -1)]
+    return [(str(year), academic_year_label(year)) for year in range(current, current - 6, -1)]
 
 
 class RecordForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from outcomes import codes
+from outcomes.rules.dates import age_on
 
 
 class Role(models.TextChoices):
@@ -227,8 +228,8 @@ class YoungPerson(models.Model):
             raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
 
     def age_on(self, day: dt.date) -> int:
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        """Age in whole years on `day`: `rules.dates.age_on`, the one rule."""
+        return age_on(self.date_of_birth, day)
 
 
 class AllocationRole(models.TextChoices):

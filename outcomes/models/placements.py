@@ -96,6 +96,29 @@ class PeriodOfCare(models.Model):
             )
 
 
+class EpisodeQuerySet(models.QuerySet):
+    """The SQL twins of the calendar rules in `outcomes.rules.placements` (one table of cases
+    runs through both: tests/outcomes/test_looked_after_on.py)."""
+
+    def counted(self) -> EpisodeQuerySet:
+        """Episodes that count as care: short breaks (V3/V4) left out (REFERENCE.md §4.1 a2)."""
+        return self.exclude(legal_status__in=codes.SHORT_BREAK_LEGAL_STATUSES)
+
+    def open_on(self, day: dt.date) -> EpisodeQuerySet:
+        """Open on `day`, the day it ends included: `rules.placements.open_on`."""
+        return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+    def open_during(self, start: dt.date, end: dt.date) -> EpisodeQuerySet:
+        """Open on at least one day of `start`..`end`: `rules.placements.open_during`."""
+        return self.filter(Q(started_on__lte=end), Q(ended_on__isnull=True)
+                           | Q(ended_on__gte=start))
+
+    def looked_after_on(self, day: dt.date) -> EpisodeQuerySet:
+        """The episodes that make their young people looked after on `day`:
+        `rules.placements.looked_after_on` (§4.1 "CLA at 31 March")."""
+        return self.counted().open_on(day)
+
+
 class Episode(models.Model):
     """An SSDA903 episode: a new one starts on any change of legal status or placement."""
 
@@ -137,6 +160,7 @@ class Episode(models.Model):
         help_text="Ofsted URN of the setting (SC999999 or 7 digits), or XXXXXXX.",
     )
     history = HistoricalRecords()
+    objects = EpisodeQuerySet.as_manager()
 
     # Not a field. True on an episode whose regulation 24 decision is held outside Waymark: an
     # SSDA903 import records placements already made as the return states them (the decision

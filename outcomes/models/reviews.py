@@ -7,6 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from outcomes import codes
+from outcomes.rules.years import CollectionYear
 
 from .people import User, YoungPerson
 from .plans import PathwayPlan
@@ -156,7 +157,7 @@ class OutcomesRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"OC2 outcomes {self.collection_year - 1}/{str(self.collection_year)[2:]}"
+        return f"OC2 outcomes {CollectionYear(self.collection_year).label}"
 
 
 class SocialWorkerVisit(models.Model):

@@ -30,7 +30,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 @lru_cache(maxsize=64)
 def bank_holidays(year: int) -> frozenset[dt.date]:
     """The bank holidays of England and Wales in `year`, including substitute days."""
-    return frozenset(holidays.UK(subdiv="ENG", years=year))
+    # holidays' country classes are built at import time and carry no type hints.
+    return frozenset(holidays.UK(subdiv="ENG", years=year))  # type: ignore[no-untyped-call]
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -24,17 +24,7 @@ class Outcome(StrEnum):
     UNDETERMINED = "undetermined"
 
 
-def year_start(year: int) -> dt.date:
-    """1 April of `year` - 1: the first day of collection year `year`."""
-    return dt.date(year - 1, 4, 1)
-
-
 def reference_day(year: int, *, today: dt.date) -> dt.date:
     """The day collection year `year`'s figures are taken on: 31 March, or `today` while the
     year is still in progress (*choice*)."""
     return min(dt.date(year, 3, 31), today)
-
-
-def year_label(year: int) -> str:
-    """2025 -> '2024/25', as collection years are named in the published statistics."""
-    return f"{year - 1}/{str(year)[2:]}"

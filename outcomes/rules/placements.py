@@ -22,6 +22,7 @@ API summary:
 - `moves_during(episodes, start, end) -> int`
 - `placement_on(episodes, day, *, adoption_with_previous=False) -> Placement | None`
 - `placement_group(place) -> PlacementGroup`
+- `open_on(started_on, ended_on, day) -> bool`, `open_during(started_on, ended_on, start, end)`
 - `looked_after_on(episodes, day) -> bool`
 - `looked_after_continuously(episodes, start, end) -> bool`
 - `care_start(episodes, on) -> CareStart | None`
@@ -35,10 +36,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-# REFERENCE.md §3.2/§4.1 a2: short breaks are left out of every CLA figure.
-SHORT_BREAK_LEGAL_STATUSES = frozenset({"V3", "V4"})
-# §3.5, §4.1 a6: temporary placements.
-TEMPORARY_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "T4"})
+# REFERENCE.md §3.2/§4.1 a2 (short breaks are left out of every CLA figure) and §3.5/a6
+# (temporary placements): the code lists live in outcomes.codes, their one home.
+from outcomes.codes import SHORT_BREAK_LEGAL_STATUSES, TEMPORARY_PLACEMENTS
+
 # §4.1 a5: RNE codes that keep the same carer, so the placement continues.
 SAME_CARER_RNE = frozenset({"L", "T", "U"})
 # §4.1 a3/a4: placed for adoption with the current foster carer is not a change of placement.
@@ -85,7 +86,7 @@ def as_facts(episode: Any) -> EpisodeFacts:
         return episode
     if isinstance(episode, tuple):
         return EpisodeFacts(*episode)
-    rne = getattr(episode, "rne", None) or getattr(episode, "reason_new_episode", "")
+    rne: str = getattr(episode, "rne", None) or getattr(episode, "reason_new_episode", "") or ""
     return EpisodeFacts(
         episode.started_on, episode.ended_on, rne, episode.place,
         getattr(episode, "legal_status", "") or "", getattr(episode, "place_provider", "") or "",
@@ -116,11 +117,11 @@ class Placement:
 
     def open_on(self, day: dt.date) -> bool:
         """Open on `day`; the day it ends counts (the day of a move is a day with both carers)."""
-        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
+        return open_on(self.started_on, self.ended_on, day)
 
     def overlaps(self, start: dt.date, end: dt.date) -> bool:
         """Open on at least one day of `start`..`end` inclusive (§4.1: "during the year")."""
-        return self.started_on <= end and (self.ended_on is None or self.ended_on >= start)
+        return open_during(self.started_on, self.ended_on, start, end)
 
 
 class _Builder:
@@ -177,11 +178,11 @@ def placements_from(episodes: Iterable[Any], *, adoption_with_previous: bool = F
     current: _Builder | None = None
     last_end: dt.date | None = None
     for episode in _sorted(episodes):
-        contiguous = current is not None and last_end == episode.started_on
-        if contiguous and _continues(current, episode,
-                                     adoption_with_previous=adoption_with_previous):
+        contiguous = last_end == episode.started_on
+        if current is not None and contiguous and _continues(
+                current, episode, adoption_with_previous=adoption_with_previous):
             current.add(episode)
-        elif contiguous and episode.rne != "S":
+        elif current is not None and contiguous and episode.rne != "S":
             placements.append(current.build())
             current = _Builder(episode, starts_period=False)
         else:
@@ -262,13 +263,28 @@ def placement_group(place: str) -> PlacementGroup:
     return PLACEMENT_GROUPS.get(place, PlacementGroup.OTHER)
 
 
-def looked_after_on(episodes: Iterable[Any], day: dt.date) -> bool:
-    """Looked after on `day`: a non-V3/V4 episode with DECOM <= day and DEC blank or >= day.
+def open_on(started_on: dt.date, ended_on: dt.date | None, day: dt.date) -> bool:
+    """An episode (or any dated record) is open on `day`: started on or before it, and not
+    ended, or ended on or after it. The one rule for "on a day"; its SQL twin is
+    `EpisodeQuerySet.open_on` (outcomes/models/placements.py), tested on the same table.
 
-    §4.1 "CLA at 31 March" (*choice* following c3): an episode ending on the day still counts.
+    REFERENCE.md §4.1, row "CLA at 31 March": DECOM <= day and DEC blank or DEC >= day (*choice*
+    following c3: a child whose episode ends on 31 March is counted as looked after on 31 March,
+    as the validator's continuity rule counts an episode ending on 31 March as covering the year).
     """
-    return any(e.started_on <= day and (e.ended_on is None or e.ended_on >= day)
-               for e in _sorted(episodes))
+    return started_on <= day and (ended_on is None or ended_on >= day)
+
+
+def open_during(started_on: dt.date, ended_on: dt.date | None,
+                start: dt.date, end: dt.date) -> bool:
+    """Open on at least one day of `start`..`end` (both included): §4.1 "during the year"."""
+    return started_on <= end and (ended_on is None or ended_on >= start)
+
+
+def looked_after_on(episodes: Iterable[Any], day: dt.date) -> bool:
+    """Looked after on `day`: a non-V3/V4 episode (§4.1 a2) open on `day` (`open_on`).
+    SQL twin: `Episode.objects.looked_after_on(day)`."""
+    return any(open_on(e.started_on, e.ended_on, day) for e in _sorted(episodes))
 
 
 def looked_after_continuously(episodes: Iterable[Any], start: dt.date, end: dt.date) -> bool:
@@ -281,7 +297,7 @@ def looked_after_continuously(episodes: Iterable[Any], start: dt.date, end: dt.d
     end = 31 March Y.
     """
     spanning = [e for e in _sorted(episodes, keep_short_breaks=True)
-                if e.started_on <= end and (e.ended_on is None or e.ended_on >= start)]
+                if open_during(e.started_on, e.ended_on, start, end)]
     if not spanning or spanning[0].started_on > start:
         return False
     previous: EpisodeFacts | None = None
@@ -296,7 +312,8 @@ def looked_after_continuously(episodes: Iterable[Any], start: dt.date, end: dt.d
                 episode.reason_ceased != "X1"):
             return False
         previous = episode
-    return previous.ended_on is None or previous.ended_on >= end
+    last = spanning[-1]   # `previous` after the loop
+    return last.ended_on is None or last.ended_on >= end
 
 
 @dataclass(frozen=True)
@@ -313,7 +330,7 @@ def care_start(episodes: Iterable[Any], on: dt.date) -> CareStart | None:
     """The start of the period of care the child is in on `on` (None if not looked after then):
     walk back through contiguous episodes (previous DEC = DECOM, RNE not S) to an RNE S."""
     facts = _sorted(episodes)
-    current = [e for e in facts if e.started_on <= on and (e.ended_on is None or e.ended_on >= on)]
+    current = [e for e in facts if open_on(e.started_on, e.ended_on, on)]
     if not current:
         return None
     episode = current[-1]

@@ -43,6 +43,7 @@ from outcomes.rules.care_leaver import (
 )
 from outcomes.rules.connected_persons import temporary_approval_expiry
 from outcomes.rules.dates import add_months, add_working_days, age_on, birthday
+from outcomes.rules.placements import open_on
 
 
 class EventKind(StrEnum):
@@ -330,7 +331,8 @@ class _Case:
     ) -> list[Item]:
         """The last held occurrence (done) and the next one (open). Occurrence n is due by `step`
         of the n - 1 held before it; its key ends in n, so it keeps the key once done."""
-        occurrences = [(len(held), held[:-1], held[-1])] if held else []
+        occurrences: list[tuple[int, list[dt.date], dt.date | None]] = (
+            [(len(held), held[:-1], held[-1])] if held else [])
         occurrences.append((len(held) + 1, held, None))
         return [
             self.item(kind, f"{key}:{n}", title(n) if callable(title) else title, due, responsible,
@@ -545,8 +547,8 @@ def _needs_assessment_due(sixteenth: dt.date, eligible_from: dt.date | None) -> 
 
 # Personal adviser: CL 2010 reg 8 (REFERENCE.md §1.7).
 def _personal_adviser(case: _Case) -> list[Item]:
-    left = max((p.ended_on for p in case.history.periods if _by(p.ended_on, case.today)),
-               default=None)
+    left = max((p.ended_on for p in case.history.periods
+                if p.ended_on is not None and p.ended_on <= case.today), default=None)
     if case.period or case.category not in ADVISED or left is None:
         return []
     contacts = [contact for contact in case.history.pa_contacts if contact.on >= left]
@@ -584,9 +586,10 @@ def _connected_person_approvals(case: _Case) -> list[Item]:
     items = [_approval_item(case, approval, None) for approval in temporary.values()]
     approved = [a for a in history.approvals
                 if _by(a.fully_approved_on, today) and a.approved_on not in temporary]
-    latest = max(approved, key=lambda a: a.fully_approved_on, default=None)
-    if latest is not None and latest.fully_approved_on >= add_months(today, -3):
-        items.append(_approval_item(case, latest, latest.fully_approved_on))
+    latest = max(approved, key=lambda a: a.fully_approved_on or dt.date.min, default=None)
+    fully = latest.fully_approved_on if latest is not None else None
+    if latest is not None and fully is not None and fully >= add_months(today, -3):
+        items.append(_approval_item(case, latest, fully))
     return items
 
 
@@ -639,7 +642,8 @@ def _care_leaver_records(case: _Case) -> list[Item]:
              f"{_d(birthday(born, age))}: activity and accommodation for the care-leaver return",
              OC3_RULE),
         Responsible.PERSONAL_ADVISER, done_on=done_on)
-        for age, done_on in ((done, recorded.get(done)), (following, None)) if age is not None]
+        for age, done_on in ((done, None if done is None else recorded.get(done)),
+                             (following, None)) if age is not None]
 
 
 # Each stream and the kinds of item it can give, in the order the schedule works them out.
@@ -735,7 +739,10 @@ def _sequence_problems(
         if expected is None or start < expected:
             problems.append((f"episode_overlap:{start.isoformat()}",
                              f"The episode {_span(previous)} overlaps the next one, which starts "
-                             f"on {_d(start)}, {where}.", current))
+                             f"on {_d(start)}, {where}." if previous is not None else
+                             f"The episode {_span(episode)} starts before the period of care "
+                             f"that it belongs to, which started on {_d(period.started_on)}.",
+                             current))
         elif start > expected:
             problems.append((f"episode_gap:{expected.isoformat()}:{start.isoformat()}",
                              f"No episode covers {_d(expected)} to {_d(start)} {where}.", current))
@@ -758,8 +765,9 @@ def _inside(episode: EpisodeFact, period: PeriodFact) -> bool:
 
 
 def _open_on(ended_on: dt.date | None, today: dt.date) -> bool:
-    """Whether a period or episode ending on `ended_on` is open today (its last day counts)."""
-    return ended_on is None or ended_on >= today
+    """Whether a period or episode ending on `ended_on` is open today (its last day counts):
+    `rules.placements.open_on` for a record that has started."""
+    return open_on(dt.date.min, ended_on, today)
 
 
 def _by(day: dt.date | None, today: dt.date) -> bool:

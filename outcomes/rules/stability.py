@@ -32,7 +32,7 @@ from enum import StrEnum
 from typing import Any
 
 from outcomes.rules.dates import ONE_DAY, add_months, age_on
-from outcomes.rules.indicators import Outcome, year_start
+from outcomes.rules.indicators import Outcome
 from outcomes.rules.placements import (
     CareStart,
     EpisodeFacts,
@@ -42,6 +42,7 @@ from outcomes.rules.placements import (
     looked_after_on,
     placements_from,
 )
+from outcomes.rules.years import CollectionYear
 
 THREE_OR_MORE = 3  # §4: "3 or more placements"
 LONG_TERM_AGE = 16  # §4: "aged under 16 at 31 March"
@@ -98,13 +99,14 @@ class CareHistory:
         counted = [e for e in facts if not e.short_break]
         earliest = counted[0] if counted else None
         ends = [e.ended_on for e in counted]
+        last_end = None if None in ends else max((e for e in ends if e), default=None)
         return cls(
             episodes=facts,
             placements=tuple(placements_from(facts)),
             placements_joined=tuple(placements_from(facts, adoption_with_previous=True)),
             known_from=None if earliest is None or earliest.rne == "S" else earliest.started_on,
             first_rne=earliest.rne if earliest else "",
-            span=(earliest.started_on, None if None in ends else max(ends)) if earliest else None,
+            span=(earliest.started_on, last_end) if earliest else None,
         )
 
     def looked_after_on(self, day: dt.date) -> bool:
@@ -163,7 +165,9 @@ def stability_on(history: CareHistory, *, date_of_birth: dt.date, on: dt.date,
         return None
     age = age_on(date_of_birth, on)
     start = care_start(history.episodes, on)
-    in_year = history.placements_during(year_start(year), on)
+    if start is None:   # looked after on `on`, so there is an episode: never, but say so
+        return None
+    in_year = history.placements_during(CollectionYear(year).start, on)
     outcomes: dict[Indicator, Outcome | None] = {
         Indicator.THREE_PLUS_YEAR: _at_least_three(in_year),
         Indicator.THREE_PLUS_TWO_YEARS: _two_years(history, start, on, year),
@@ -188,7 +192,7 @@ def _at_least_three(count: int | None) -> Outcome:
 
 
 def _two_years(history: CareHistory, start: CareStart, on: dt.date, year: int) -> Outcome | None:
-    since = year_start(year - 1)
+    since = CollectionYear(year - 1).start
     cohort = _on_or_before(start.on, start.known, since)
     if cohort is Outcome.NOT_MET:
         return None

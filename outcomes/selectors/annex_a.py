@@ -29,7 +29,6 @@ from django.db.models import (
     F,
     Model,
     OuterRef,
-    Q,
     Subquery,
     Value,
 )
@@ -53,8 +52,8 @@ from outcomes.models import (
     YoungPerson,
 )
 from outcomes.rules.care_leaver import CareLeaverCategory
-from outcomes.rules.dates import add_months
-from outcomes.rules.placements import EPISODE_FIELDS, EpisodeFacts, placements_from
+from outcomes.rules.dates import add_months, age_on
+from outcomes.rules.placements import EPISODE_FIELDS, EpisodeFacts, open_on, placements_from
 
 from .care_leavers import care_leaver_statuses_for
 
@@ -426,9 +425,8 @@ def annex_a_children_in_care(*, user: User | None, as_of: dt.date | None = None)
     _require_reports(user)
     day = as_of or timezone.localdate()
     since = add_months(day, -CEASED_WITHIN_MONTHS)
-    care = Episode.objects.exclude(legal_status__in=codes.SHORT_BREAK_LEGAL_STATUSES)
-    in_care = care.filter(started_on__lte=day).filter(Q(ended_on__isnull=True)
-                                                      | Q(ended_on__gt=day))
+    care = Episode.objects.counted()
+    in_care = care.looked_after_on(day)
     ceased = care.filter(ended_on__gte=since, ended_on__lte=day).exclude(reason_ceased="X1")
     cohort = access.young_people_visible_to(user, Area.CARE_HISTORY).filter(
         Exists(in_care.filter(young_person=OuterRef("pk")))
@@ -537,7 +535,7 @@ def _worker(role: AllocationRole, day: dt.date, *, last: bool = False) -> Subque
     allocations = Allocation.objects.filter(young_person=OuterRef("pk"), role=role,
                                             started_on__lte=day)
     if not last:
-        allocations = allocations.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        allocations = allocations.current(day)
     return Subquery(
         allocations.order_by(F("ended_on").desc(nulls_first=True), "-started_on")
         .annotate(name=Concat("worker__first_name", Value(" "), "worker__last_name",
@@ -546,11 +544,7 @@ def _worker(role: AllocationRole, day: dt.date, *, last: bool = False) -> Subque
 
 
 def _common(*, child_id: str, sex: str, ethnicity: str, born: dt.date, day: dt.date) -> list[Cell]:
-    return [child_id, GENDER.get(sex), ETHNICITY.get(ethnicity), born, _age_on(born, day)]
-
-
-def _age_on(born: dt.date, day: dt.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return [child_id, GENDER.get(sex), ETHNICITY.get(ethnicity), born, age_on(born, day)]
 
 
 def _name(value: str | None) -> str | None:
@@ -559,7 +553,7 @@ def _name(value: str | None) -> str | None:
 
 def _children_in_care_row(person: dict, episodes: list[_EpisodeRow], day: dt.date
                           ) -> tuple[Cell, ...]:
-    current = [e for e in episodes if e.facts.ended_on is None or e.facts.ended_on > day]
+    current = [e for e in episodes if open_on(e.facts.started_on, e.facts.ended_on, day)]
     looked_after = bool(current)
     # The cohort query guarantees an episode: the current one, or the last that has ended.
     last = current[-1] if looked_after else episodes[-1]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from outcomes import access
@@ -63,8 +63,7 @@ def current_episode_for(*, viewer: User, young_person: YoungPerson) -> Episode |
     outside the viewer's scope for the care history. One query after the check."""
     access.require_view(viewer, young_person.pk, Area.CARE_HISTORY)
     today = timezone.localdate()
-    return (Episode.objects.filter(young_person=young_person, started_on__lte=today)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+    return (Episode.objects.filter(young_person=young_person).open_on(today)
             .order_by("-started_on", "-pk").first())
 
 

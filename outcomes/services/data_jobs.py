@@ -55,10 +55,11 @@ from outcomes.models import (
     User,
     YoungPerson,
 )
+from outcomes.rules.years import CollectionYear
 from outcomes.selectors.teams import teams_overseen_by
 from outcomes.ssda903 import tables as t
 from outcomes.ssda903.export import ssda903_export
-from outcomes.ssda903.importer import ImportRefused, year_label
+from outcomes.ssda903.importer import ImportRefused
 
 from .audit import access_events_record
 from .ssda903_import import ssda903_import
@@ -330,11 +331,11 @@ def _check_headers(directory: Path, names: list[str], year: int) -> None:
             recognised += 1
         elif "CHILD" not in names_in_header:
             raise DataJobRefused({"files": f"{name} is not a table of the SSDA903 return for "
-                                           f"{year_label(year)}: its first row must name the "
+                                           f"{CollectionYear(year).label}: its first row must name the "
                                            "table's columns"})
     if not recognised:
         raise DataJobRefused({"files": "None of the files is a table of the SSDA903 return for "
-                                       f"{year_label(year)}"})
+                                       f"{CollectionYear(year).label}"})
 
 
 def _shown(raw: str) -> str:

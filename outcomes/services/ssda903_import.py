@@ -72,6 +72,8 @@ from outcomes.models import (
     User,
     YoungPerson,
 )
+from outcomes.rules.dates import birthday
+from outcomes.rules.years import CollectionYear
 from outcomes.ssda903 import tables as t
 from outcomes.ssda903.importer import (
     ChildRows,
@@ -81,9 +83,7 @@ from outcomes.ssda903.importer import (
     Row,
     oc3_age,
     ssda903_read,
-    year_label,
 )
-from outcomes.ssda903.tables import CollectionYear
 
 from ._save import _refuse_nul_characters as refuse_nul_characters
 from .reminders import schedule_refresh
@@ -234,7 +234,7 @@ class _Run:
         self.actor = actor
         self.team = team
         self.cy = CollectionYear(reading.year)
-        self.reason = f"SSDA903 import, {year_label(reading.year)}"
+        self.reason = f"SSDA903 import, {CollectionYear(reading.year).label}"
         keys = [table.key for table in t.tables_for(reading.year) if reading.given(table)]
         unrecognised = sorted({row.file for child in reading.children.values()
                                for row in child.unrecognised}
@@ -638,7 +638,7 @@ class _Plan:
         if self.run.reading.given(t.UASC):
             if uasc is not None:
                 values["uasc"] = True
-                if uasc["DUC"] is not None and uasc["DUC"] != _birthday(uasc["DOB"], 18):
+                if uasc["DUC"] is not None and uasc["DUC"] != birthday(uasc["DOB"], 18):
                     self.notes[NOTE_DUC] += 1
             elif child.rows.get(t.EPISODES.key):
                 values["uasc"] = False  # looked after in the year, and not in the UASC table
@@ -701,7 +701,7 @@ class _Plan:
 
     def _no_period_starts(self) -> str:
         return (f"PrevPerm is asked when a child starts to be looked after, and no period of "
-                f"care of this child starts (RNE S) in {year_label(self.cy.year)}.")
+                f"care of this child starts (RNE S) in {CollectionYear(self.cy.year).label}.")
 
     def _prev_perm_only(self, row: Row) -> None:
         starting = [p for p in self.existing.periods.values() if p.started_on in self.cy]
@@ -820,7 +820,7 @@ class _Plan:
         values = {"age": age, "in_touch": row["IN_TOUCH"], "activity": row["ACTIV"],
                   "accommodation": row["ACCOM"], "status": RecordStatus.CONFIRMED}
         self._simple(CareLeaverRecord, self.existing.oc3.get(age), row, values,
-                     on_create={"recorded_on": _birthday(row["DOB"], age),
+                     on_create={"recorded_on": birthday(row["DOB"], age),
                                 "recorded_by": self.run.actor})
 
     def _adoption(self) -> None:
@@ -864,13 +864,6 @@ def _previous_permanence(row: Row) -> dict[str, Any]:
 
 def _prev_perm_columns(row: Row) -> dict[str, tuple[Row, str]]:
     return {name: (row, column) for name, column in _PREVIOUS_PERMANENCE.items()}
-
-
-def _birthday(born: dt.date, years: int) -> dt.date:
-    try:
-        return born.replace(year=born.year + years)
-    except ValueError:  # 29 February: 1 March in other years
-        return dt.date(born.year + years, 3, 1)
 
 
 # --- refusals ----------------------------------------------------------------------------------

@@ -30,7 +30,6 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from outcomes import codes
 from outcomes.models import (
     Adoption,
     AdoptionDecision,
@@ -44,9 +43,12 @@ from outcomes.models import (
     RecordStatus,
     YoungPerson,
 )
+from outcomes.models.placements import EpisodeQuerySet
+from outcomes.rules.dates import birthday
+from outcomes.rules.years import CollectionYear
 
 from . import tables as t
-from .tables import CollectionYear, format_date
+from .tables import format_date
 
 CHUNK = 2000
 OC3_AGES = range(17, 22)  # rule 391: 17 to 21 during the year
@@ -131,16 +133,15 @@ def _no_rows(cy: CollectionYear) -> Iterator[dict[str, str]]:
 # --- cohorts -----------------------------------------------------------------------------------
 
 
-def _episodes_in(cy: CollectionYear) -> QuerySet[Episode]:
-    return Episode.objects.filter(started_on__lte=cy.end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=cy.start))
+def _episodes_in(cy: CollectionYear) -> EpisodeQuerySet:
+    return Episode.objects.open_during(cy.start, cy.end)
 
 
 def _looked_after_in(cy: CollectionYear, *, ref: str = "young_person_id",
                      short_breaks: bool = True) -> Exists:
     episodes = _episodes_in(cy)
     if not short_breaks:
-        episodes = episodes.exclude(legal_status__in=codes.SHORT_BREAK_LEGAL_STATUSES)
+        episodes = episodes.counted()
     return Exists(episodes.filter(young_person=OuterRef(ref)))
 
 
@@ -223,7 +224,7 @@ def _uasc_rows(cy: CollectionYear) -> Iterator[dict[str, str]]:
     for child, sex, born in _stream(people, "child_id", "sex", "date_of_birth"):
         # DUC is the day the status ceases, 18 at the latest, given in advance (rules 205B, 304).
         yield {"CHILD": child, "SEX": sex, "DOB": format_date(born),
-               "DUC": format_date(_birthday(born, 18))}
+               "DUC": format_date(birthday(born, 18))}
 
 
 def _oc3_rows(cy: CollectionYear) -> Iterator[dict[str, str]]:
@@ -307,13 +308,6 @@ def _sw_episode_rows(cy: CollectionYear) -> Iterator[dict[str, str]]:
             end = None  # still allocated when the year ended
         yield {"CHILD": child, "DOB": format_date(born), "SW_ID": f"SW{worker:06d}",
                "SW_DECOM": format_date(start), "SW_DEC": format_date(end), "SW_REASON": reason}
-
-
-def _birthday(born: dt.date, years: int) -> dt.date:
-    try:
-        return born.replace(year=born.year + years)
-    except ValueError:  # 29 February: 1 March in other years
-        return dt.date(born.year + years, 3, 1)
 
 
 __all__ = ["ExportSummary", "TableWritten", "ssda903_export"]

@@ -28,9 +28,11 @@ from django.core.exceptions import ValidationError
 
 from outcomes.models.people import CHILD_ID_PATTERN, validate_upn
 from outcomes.models.placements import validate_postcode
+from outcomes.rules.dates import age_on
+from outcomes.rules.years import CollectionYear
 
 from . import tables as t
-from .tables import CollectionYear, Kind
+from .tables import Kind
 
 # Columns that must not be blank: the models need them, or the row means nothing without them.
 # (tables.py says what a column holds; whether it may be blank is the import's question.)
@@ -156,11 +158,6 @@ _INDEX = {table.key: {name: i for i, name in enumerate(table.header)}
           for table in t.tables_for(t.YEARS[0])}
 
 
-def year_label(year: int) -> str:
-    """2025 -> '2024/25'."""
-    return f"{year - 1}/{str(year)[2:]}"
-
-
 def ssda903_read(*, directory: Path, year: int) -> Reading:
     """Read and check every CSV table in `directory` for collection year `year`.
 
@@ -276,7 +273,7 @@ def _why_unrecognised(names: list[str], year: int) -> str:
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         return (f"The header repeats the column {', '.join(repeated)}, so it matches no SSDA903 "
-                f"table of {year_label(year)}.")
+                f"table of {CollectionYear(year).label}.")
 
     def distance(table: t.Table) -> int:
         return len(given ^ set(table.header))
@@ -289,7 +286,7 @@ def _why_unrecognised(names: list[str], year: int) -> str:
         parts.append(f"unknown column {', '.join(unknown)}")
     if missing:
         parts.append(f"missing column {', '.join(missing)}")
-    return (f"The header matches no SSDA903 table of {year_label(year)}; the nearest is "
+    return (f"The header matches no SSDA903 table of {CollectionYear(year).label}; the nearest is "
             f"{closest.key} ({'; '.join(parts)}).")
 
 
@@ -342,7 +339,7 @@ class _CellReader:
         if column.kind is Kind.CODE:
             allowed = {code: code for code in column.allowed(self.year) or ()}
             listed = ", ".join(sorted(allowed))
-            label = year_label(self.year)
+            label = CollectionYear(self.year).label
 
             def code(cell: str) -> str:
                 value = cell.strip().upper()
@@ -479,7 +476,7 @@ def _check_oc3(row: Row, year: int) -> None:
     age = oc3_age(row["DOB"], year=year)
     if age not in OC3_AGES:
         row.refuse("DOB", f"OC3 is for care leavers whose 17th to 21st birthday falls in "
-                          f"{year_label(year)}; this date of birth gives a birthday of {age}.")
+                          f"{CollectionYear(year).label}; this date of birth gives a birthday of {age}.")
 
 
 def _check_ad1(row: Row, year: int) -> None:
@@ -512,8 +509,7 @@ _ROW_CHECKS: dict[str, Callable[[Row, int], None]] = {
 
 def oc3_age(born: dt.date, *, year: int) -> int:
     """The birthday a care leaver has in collection year `year` (1 April to 31 March)."""
-    start = CollectionYear(year).start
-    return start.year - born.year + (0 if (born.month, born.day) >= (4, 1) else 1)
+    return age_on(born, CollectionYear(year).end)
 
 
 # --- children ----------------------------------------------------------------------------------
@@ -588,4 +584,4 @@ def _periods(episodes: list[Row]) -> list[Period]:
 
 
 __all__ = ["ChildRows", "ImportRefused", "Period", "Problem", "Reading", "Row", "oc3_age",
-           "ssda903_read", "year_label"]
+           "ssda903_read"]

@@ -156,24 +156,6 @@ def table_for_header(names: Iterable[str], *, year: int) -> Table | None:
     return next((t for t in tables_for(year) if frozenset(t.header) == given), None)
 
 
-@dataclass(frozen=True)
-class CollectionYear:
-    """1 April to 31 March, named by the year it ends."""
-
-    year: int
-
-    @property
-    def start(self) -> dt.date:
-        return dt.date(self.year - 1, 4, 1)
-
-    @property
-    def end(self) -> dt.date:
-        return dt.date(self.year, 3, 31)
-
-    def __contains__(self, day: dt.date) -> bool:
-        return self.start <= day <= self.end
-
-
 def format_date(day: dt.date | None) -> str:
     return day.strftime(DATE_FORMAT) if day else ""
 

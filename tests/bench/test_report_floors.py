@@ -29,9 +29,9 @@ from django.utils import timezone
 
 from bench import generator, reports
 from outcomes import models as m
-from outcomes.codes import collection_year_of
 from outcomes.rules.dates import birthday
 from outcomes.rules.placements import EPISODE_FIELDS, placements_from
+from outcomes.rules.years import CollectionYear
 from tests import factories as f
 from tests.outcomes.reports.building import care, short_break
 
@@ -64,7 +64,7 @@ def _child(team: m.Team, born: dt.date) -> m.YoungPerson:
 
 def _edge_cases(team: m.Team) -> None:
     today = timezone.localdate()
-    year = collection_year_of(today)
+    year = CollectionYear.of(today).year
     march = dt.date(year - 1, 3, 31)           # the last 31 March
     start = march - 700 * DAY
     twelve = today.replace(year=today.year - 12, day=1)
@@ -145,7 +145,7 @@ def _edge_cases(team: m.Team) -> None:
 
 
 def _years() -> tuple[None, int, int]:
-    now = collection_year_of(timezone.localdate())
+    now = CollectionYear.of(timezone.localdate()).year
     return (None, now - 1, now - 3)
 
 
@@ -164,7 +164,7 @@ def test_floor_gives_the_reports_figures(authority, key, who):
 
 def test_the_figures_are_not_empty(authority):
     """The comparison means something: there are children behind the figures."""
-    now = collection_year_of(timezone.localdate())
+    now = CollectionYear.of(timezone.localdate()).year
     assert reports.stability_floor()["indicators"]["three-plus-year"][1] > 50
     # files that begin mid-care: 3+ placements in 2 years cannot be decided three years back
     assert reports.stability_floor(year=now - 3)["indicators"]["three-plus-two-years"][3] > 0

@@ -78,11 +78,11 @@ def test_episodes_that_touch_do_not_overlap(in_care, child, personas):
 @pytest.mark.parametrize(
     ("place", "started_on", "year"),
     [
-        ("H5", dt.date(2025, 6, 1), "2025-26"),   # H5 removed from 2025-26 (REFERENCE.md §3.5)
-        ("P2", dt.date(2025, 4, 1), "2025-26"),   # P2 removed from 2025-26
-        ("Z1", dt.date(2026, 1, 5), "2025-26"),   # Z1 split into Z11-Z14 from 2025-26
-        ("K3", dt.date(2024, 3, 31), "2023-24"),  # K3 starts in 2024-25
-        ("Z11", dt.date(2025, 3, 31), "2024-25"),  # Z11 starts in 2025-26
+        ("H5", dt.date(2025, 6, 1), "2025 to 2026"),   # H5 removed from 2025-26 (REFERENCE.md §3.5)
+        ("P2", dt.date(2025, 4, 1), "2025 to 2026"),   # P2 removed from 2025-26
+        ("Z1", dt.date(2026, 1, 5), "2025 to 2026"),   # Z1 split into Z11-Z14 from 2025-26
+        ("K3", dt.date(2024, 3, 31), "2023 to 2024"),  # K3 starts in 2024-25
+        ("Z11", dt.date(2025, 3, 31), "2024 to 2025"),  # Z11 starts in 2025-26
     ],
 )
 def test_placement_code_not_in_the_years_list_is_refused(child, personas, place, started_on,

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Migrates, seeds and starts the app in subprocesses (about a minute): not in `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from functools import cached_property
 from pathlib import Path
 
 from outcomes.models import Allocation, AllocationRole, Episode, YoungPerson
-from outcomes.ssda903.tables import EPISODES, SW_EPISODES, CollectionYear, parse_date
+from outcomes.rules.years import CollectionYear
+from outcomes.ssda903.tables import EPISODES, SW_EPISODES, parse_date
 
 from .validator import Issue, ValidatorResult
 

@@ -1,5 +1,5 @@
 """The SSDA903 export's own rules, without the validator: cohorts, what the year does not yet
-know, MOTHER (whose DfE rule 165 checks nothing since the 2024/25 sex codes, SSDA903.md §2.6
+know, MOTHER (whose DfE rule 165 checks nothing since the 2024 to 2025 sex codes, SSDA903.md §2.6
 item 9), the query budget, and the command."""
 
 from __future__ import annotations
@@ -147,8 +147,8 @@ def test_the_command_writes_this_year_and_last(tmp_path):
     out = io.StringIO()
     call_command("export_903", str(tmp_path / "2026"), "--year", "2026",
                  "--previous-year-dir", str(tmp_path / "2025"), stdout=out)
-    assert "Collection year 2025/26: 1 children" in out.getvalue()
-    assert "Collection year 2024/25: 1 children" in out.getvalue()
+    assert "Collection year 2025 to 2026: 1 children" in out.getvalue()
+    assert "Collection year 2024 to 2025: 1 children" in out.getvalue()
     assert len(read(tmp_path / "2025", EPISODES)) == len(read(tmp_path / "2026", EPISODES)) == 1
     with pytest.raises(CommandError):
         call_command("export_903", str(tmp_path / "x"), "--year", "2024", stdout=out)

@@ -178,7 +178,7 @@ def test_imports_every_table_child_by_child_with_history(files, admin, social_wo
     history = m.Episode.history.filter(young_person_id=first.pk)
     assert history.count() == 2
     assert {(h.history_user, h.history_type, h.history_change_reason) for h in history} == {
-        (admin, "+", "SSDA903 import, 2024/25")}
+        (admin, "+", "SSDA903 import, 2024 to 2025")}
 
 
 def test_importing_the_same_files_twice_changes_nothing(files, admin):
@@ -260,12 +260,12 @@ def test_a_blank_upn_or_mother_leaves_the_record_as_it_is(files, admin):
 
 CORRUPTIONS = [
     pytest.param("episodes.csv", 3, "PLACE", "X9", "1001", "PLACE",
-                 "'X9' is not a valid PLACE code in 2024/25. Allowed: A3, A4", id="bad PLACE"),
+                 "'X9' is not a valid PLACE code in 2024 to 2025. Allowed: A3, A4", id="bad PLACE"),
     pytest.param("episodes.csv", 4, "DEC", "01/06/2024", "1003", "DEC",
                  "DEC 01/06/2024 is before DECOM 01/07/2024: an episode cannot end before it "
                  "starts.", id="episode ends before it starts"),
     pytest.param("oc3.csv", 2, "ACCOM", "S1", "1002", "ACCOM",
-                 "'S1' is not a valid ACCOM code in 2024/25.", id="OC3 ACCOM S1"),
+                 "'S1' is not a valid ACCOM code in 2024 to 2025.", id="OC3 ACCOM S1"),
     pytest.param("reviews.csv", 4, "REVIEW", "31/02/2024", "1003", "REVIEW",
                  "REVIEW '31/02/2024' is not a real date (DD/MM/YYYY).", id="no such date"),
     pytest.param("header.csv", 2, "DOB", "15/06/12", "1001", "DOB",
@@ -323,7 +323,7 @@ def test_an_unknown_header_refuses_the_children_in_that_file(files, admin):
     problem = next(p for p in summary.rejections if p.file == "episodes.csv")
     assert problem.line == 2
     assert problem.reason == (
-        "The header matches no SSDA903 table of 2024/25; the nearest is Episodes (unknown "
+        "The header matches no SSDA903 table of 2024 to 2025; the nearest is Episodes (unknown "
         "column PLACEMENT; missing column PLACE).")
     assert summary.children.rejected == 2
 
@@ -343,7 +343,7 @@ def test_a_refused_row_leaves_a_child_already_in_waymark_untouched(files, admin)
 
 
 def test_a_refusal_by_the_model_names_the_column(files, admin):
-    """What only the model knows (K3 is not a placement type before 2024/25) is refused by
+    """What only the model knows (K3 is not a placement type before 2024 to 2025) is refused by
     full_clean inside the child's transaction, and mapped back to the column."""
     files.set("episodes.csv", 2, "PLACE", "K3")  # DECOM 01/02/2023: collection year 2023
 
@@ -352,7 +352,7 @@ def test_a_refusal_by_the_model_names_the_column(files, admin):
     (problem,) = [p for p in summary.rejections if p.field]
     assert (problem.file, problem.line, problem.field) == ("episodes.csv", 2, "PLACE")
     assert problem.reason.startswith("'K3' is not a valid placement type in collection year "
-                                     "2022-23.")
+                                     "2022 to 2023.")
     assert child_ids() == {"1002", "1003"}
     assert not m.Episode.objects.filter(young_person__child_id="1001").exists()
     assert not m.YoungPerson.history.filter(child_id="1001").exists()
@@ -398,7 +398,7 @@ def test_a_constraint_refusal_in_a_chunk_refuses_that_child_only(files, admin, m
     history = m.Episode.history.all()
     assert history.count() == 3
     assert {(h.history_user, h.history_type, h.history_change_reason) for h in history} == {
-        (admin, "+", "SSDA903 import, 2024/25")}
+        (admin, "+", "SSDA903 import, 2024 to 2025")}
 
 
 def test_a_child_failing_a_check_in_memory_is_refused_and_the_chunk_written_in_bulk(
@@ -411,7 +411,7 @@ def test_a_child_failing_a_check_in_memory_is_refused_and_the_chunk_written_in_b
     write = service._Run._write
     monkeypatch.setattr(service._Run, "_write",
                         lambda self, *a: one_by_one.append(a) or write(self, *a))
-    files.set("episodes.csv", 2, "PLACE", "K3")  # DECOM 01/02/2023: not a type until 2024/25
+    files.set("episodes.csv", 2, "PLACE", "K3")  # DECOM 01/02/2023: not a type until 2024 to 2025
 
     summary = run(files, actor=admin)
 
@@ -597,7 +597,7 @@ def test_command_prints_the_summary_and_exits_0_when_all_is_in(files, admin, tea
                  "--user", admin.username, stdout=out)
 
     text = out.getvalue()
-    assert "SSDA903 2024/25: 3 children" in text
+    assert "SSDA903 2024 to 2025: 3 children" in text
     assert "Refused" not in text
     assert "Episodes" in text and "Periods of care" in text
     assert child_ids() == {"1001", "1002", "1003"}
@@ -622,7 +622,7 @@ def test_command_exits_3_naming_the_refused_rows_and_writes_them_as_csv(files, a
         ("header.csv", "3", "1002", ""), ("oc3.csv", "2", "1002", "ACCOM")]
     assert rows[0]["reason"] == "Not imported: another row of this child was refused (oc3.csv " \
                                 "line 2)."
-    assert rows[1]["reason"].startswith("'S1' is not a valid ACCOM code in 2024/25.")
+    assert rows[1]["reason"].startswith("'S1' is not a valid ACCOM code in 2024 to 2025.")
 
 
 def test_command_lists_the_first_refusals_without_the_child_ids(files, team):
@@ -634,7 +634,7 @@ def test_command_lists_the_first_refusals_without_the_child_ids(files, team):
                      stdout=out)
 
     text = out.getvalue()
-    assert "  episodes.csv line 3, PLACE: 'X9' is not a valid PLACE code in 2024/25." in text
+    assert "  episodes.csv line 3, PLACE: 'X9' is not a valid PLACE code in 2024 to 2025." in text
     assert "1001" not in text
 
 

@@ -54,6 +54,7 @@ def test_tasks_enqueued_in_a_transaction_wait_for_the_commit(worker):
     assert [r["counts"]["young_people"] for r in results] == [1]
 
 
+@pytest.mark.services
 def test_the_test_run_uses_the_real_broker():
     assert settings.CELERY_BROKER_URL.startswith("redis://")
     assert app.conf.task_acks_late and app.conf.worker_prefetch_multiplier == 1

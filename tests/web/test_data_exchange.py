@@ -233,7 +233,7 @@ BAD_UPLOADS = [
      "Select either one zip file or the CSV files, not both"),
     ("an empty file", lambda: [*csv_uploads(), _file("oc3.csv", b"")], "oc3.csv is empty"),
     ("a file that is no table", lambda: [*csv_uploads(), _file("notes.csv", b"Name,Age\nA,1\n")],
-     "notes.csv is not a table of the SSDA903 return for 2024/25: its first row must name the "
+     "notes.csv is not a table of the SSDA903 return for 2024 to 2025: its first row must name the "
      "table's columns"),
     ("utf-16", lambda: [_file("header.csv", "CHILD,SEX\n".encode("utf-16"))],
      "header.csv is UTF-16 text: save it as UTF-8 (CSV UTF-8) and try again"),
@@ -296,7 +296,7 @@ def test_the_files_of_a_zip_are_checked_against_the_year(personas, pages):
         "year": YEAR, "files": zip_upload({"notes.csv": "Name\nA\n"})})
     assert response.status_code == 400
     assert error_summary(response) == [
-        "notes.csv is not a table of the SSDA903 return for 2024/25: its first row must name "
+        "notes.csv is not a table of the SSDA903 return for 2024 to 2025: its first row must name "
         "the table's columns"]
 
 

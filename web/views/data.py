@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from outcomes import access
 from outcomes.annex_a_workbook import CONTENT_TYPE, annex_a_filename, annex_a_workbook
 from outcomes.models import DataJob, DataJobKind, DataJobStatus, User
+from outcomes.rules.years import CollectionYear
 from outcomes.selectors.data_jobs import data_job_for, data_jobs_recent_for
 from outcomes.selectors.teams import teams_overseen_by
 from outcomes.services import (
@@ -32,7 +33,6 @@ from outcomes.services import (
 )
 from outcomes.services.data_jobs import DataJobFileGone
 from outcomes.ssda903.tables import YEARS
-from web import exports
 from web.decorators import staff_page
 
 REFRESH_SECONDS = 2
@@ -67,7 +67,7 @@ def _index(request: HttpRequest, *, errors: dict[str, dict[str, str]] | None = N
                       for form in ("annex_a", "export", "import")
                       for name, message in errors.get(form, {}).items()]
     return render(request, "web/data/index.html", {
-        "years": [(y, exports.year_label(y)) for y in sorted(YEARS, reverse=True)],
+        "years": [(y, CollectionYear(y).label) for y in sorted(YEARS, reverse=True)],
         "export_year": chosen.get("export_year"),
         "import_year": chosen.get("import_year"),
         "import_team": chosen.get("import_team"),
@@ -82,7 +82,7 @@ def _index(request: HttpRequest, *, errors: dict[str, dict[str, str]] | None = N
 
 
 def _job_row(job: DataJob) -> dict:
-    return {"job": job, "year_label": exports.year_label(job.year), "tag": _tag(job)}
+    return {"job": job, "year_label": CollectionYear(job.year).label, "tag": _tag(job)}
 
 
 def _tag(job: DataJob) -> str:
@@ -148,7 +148,7 @@ def data_job(request: HttpRequest, pk: int) -> HttpResponse:
     summary = job.summary or {}
     return render(request, "web/data/job.html", {
         "job": job,
-        "year_label": exports.year_label(job.year),
+        "year_label": CollectionYear(job.year).label,
         "tag": _tag(job),
         "is_import": job.kind == DataJobKind.IMPORT_903,
         "refresh": REFRESH_SECONDS if not job.finished else None,

@@ -21,7 +21,8 @@ from django.utils.http import urlencode
 
 from outcomes import access
 from outcomes.models import Channel, Team, User
-from outcomes.selectors.reports.base import Figure, Measure, Report, collection_year_bounds
+from outcomes.rules.years import CollectionYear
+from outcomes.selectors.reports.base import Figure, Measure, Report
 from outcomes.selectors.teams import teams_overseen_by
 from outcomes.services import access_events_record
 from web import exports
@@ -134,8 +135,8 @@ def _context(page: ReportPage, filters: Filters, report: Report | None,
     """The filters in words, for the page and the downloads."""
     rows = []
     if report is not None:
-        start, end = collection_year_bounds(report.year)
-        rows.append(("Collection year", f"{exports.year_label(report.year)} "
+        start, end = CollectionYear(report.year).bounds
+        rows.append(("Collection year", f"{CollectionYear(report.year).label} "
                                         f"({start.day} {start:%B %Y} to {end.day} {end:%B %Y})"))
     if filters.team:
         rows.append(("Team", filters.team.name))
@@ -153,7 +154,7 @@ def _context(page: ReportPage, filters: Filters, report: Report | None,
 def _form(page: ReportPage, filters: Filters, teams: list[Team], years: tuple[int, ...],
           year: int | None, errors: dict) -> dict:
     return {
-        "years": [(y, exports.year_label(y)) for y in sorted(years, reverse=True)],
+        "years": [(y, CollectionYear(y).label) for y in sorted(years, reverse=True)],
         "year": year,
         "teams": teams,
         "team": filters.team,
@@ -223,7 +224,7 @@ def report_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "web/reports/report.html", {
         "page": page,
         "report": report,
-        "year_label": exports.year_label(report.year),
+        "year_label": CollectionYear(report.year).label,
         "context": context,
         "charts": [] if filters.suppress else [
             (chart, chart_svg(chart, id_prefix=f"chart-{i}-"), *chart_table(chart))
@@ -247,7 +248,7 @@ def _download(page: ReportPage, report: Report, tables: tuple[exports.FlatTable,
     if filters.suppress:
         name += "-suppressed"
     download = exports.Download(
-        title=f"{report.title}, {exports.year_label(report.year)}",
+        title=f"{report.title}, {CollectionYear(report.year).label}",
         context=context, definitions=report.definitions, suppress=filters.suppress)
     if filters.format == "csv":
         if filters.table:
@@ -322,7 +323,7 @@ def report_children(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "report": report,
         "figure": _describe(report, drill),
-        "year_label": exports.year_label(report.year),
+        "year_label": CollectionYear(report.year).label,
         "context": _context(page, filters, report, teams),
         "listed": listed,
         "people": rows,

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from outcomes.models import Role, User
+from outcomes.rules.years import CollectionYear
 from outcomes.services.data_jobs import ssda903_export_audit
 from outcomes.ssda903 import tables as t
 from outcomes.ssda903.export import ExportSummary, ssda903_export
@@ -57,7 +58,7 @@ class Command(BaseCommand):
 
     def _report(self, summary: ExportSummary) -> None:
         self.stdout.write(self.style.SUCCESS(
-            f"Collection year {summary.year - 1}/{str(summary.year)[2:]}: "
+            f"Collection year {CollectionYear(summary.year).label}: "
             f"{summary.children:,} children in {summary.directory}"))
         for written in summary.tables:
             self.stdout.write(f"  {written.path.name:<28} {written.rows:>8,} rows")

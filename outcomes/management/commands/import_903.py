@@ -21,8 +21,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from outcomes.models import Team, User
+from outcomes.rules.years import CollectionYear
 from outcomes.services.ssda903_import import ImportSummary, ssda903_import
-from outcomes.ssda903.importer import ImportRefused, year_label
+from outcomes.ssda903.importer import ImportRefused
 from outcomes.ssda903.tables import YEARS
 
 SOME_ROWS_REFUSED = 3
@@ -98,7 +99,7 @@ class Command(BaseCommand):
 
     def _report(self, summary: ImportSummary, *, listed_elsewhere: bool) -> None:
         out = self.stdout
-        out.write(self.style.SUCCESS(f"SSDA903 {year_label(summary.year)}: "
+        out.write(self.style.SUCCESS(f"SSDA903 {CollectionYear(summary.year).label}: "
                                      f"{summary.children.total:,} children"))
         width = max([len(k) for k in summary.tables] + [len("Periods of care"), 8])
         out.write(f"  {'':<{width}} {'created':>9} {'updated':>9} {'unchanged':>10} "

@@ -5,7 +5,7 @@ at grade 4+ and 5+), year by year, with breakdowns and the children behind each 
 Year convention: `year` is the academic year ending in `year` (2025 = 2024/25, the KS2 tests and
 GCSEs of summer 2025, `KS2Result.academic_year`), matched with the children in the cohort at
 31 March of the same calendar year, the end of the SSDA903 collection year `year`
-(`base.collection_year_bounds`). This is how DfE's "Outcomes for children in need, including
+(`rules.years.CollectionYear`). This is how DfE's "Outcomes for children in need, including
 children looked after" joins results to the social-care group "at 31 March" (REFERENCE.md §4).
 
 Figures come from SQL: the cohort rules are `Exists` subqueries and every figure a `Count`/`Sum`
@@ -74,6 +74,7 @@ from outcomes.rules.placements import (
     placement_group,
     placement_on,
 )
+from outcomes.rules.years import CollectionYear
 
 from .base import (
     Chart,
@@ -84,7 +85,6 @@ from .base import (
     Series,
     Table,
     Unit,
-    collection_year_bounds,
 )
 
 AT_31_MARCH = "at_31_march"
@@ -146,15 +146,12 @@ def _episodes_of(ref: str) -> QuerySet[Episode]:
 
 def _looked_after_on(day: dt.date, ref: str) -> Exists:
     """SQL twin of `rules.placements.looked_after_on` (§4.1 "CLA at 31 March")."""
-    return Exists(_episodes_of(ref).filter(started_on__lte=day)
-                  .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
-                  .exclude(legal_status__in=SHORT_BREAK_LEGAL_STATUSES))
+    return Exists(_episodes_of(ref).looked_after_on(day))
 
 
 def _looked_after_continuously(start: dt.date, end: dt.date, ref: str) -> Q:
     """SQL twin of `rules.placements.looked_after_continuously` (§4.1 c3)."""
-    spanning = _episodes_of(ref).filter(started_on__lte=end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    spanning = _episodes_of(ref).open_during(start, end)
     successor = Episode.objects.filter(young_person_id=OuterRef("young_person_id"),
                                        started_on=OuterRef("ended_on"))
     return (
@@ -168,7 +165,7 @@ def _looked_after_continuously(start: dt.date, end: dt.date, ref: str) -> Q:
 
 
 def _in_cohort(cohort: str, year: int, ref: str = "young_person_id") -> Q:
-    start, end = collection_year_bounds(year)
+    start, end = CollectionYear(year).bounds
     if cohort == TWELVE_MONTHS:
         return _looked_after_continuously(start, end, ref)
     return Q(_looked_after_on(end, ref))
@@ -226,7 +223,7 @@ class _Placements:
 
 def _placements(children: QuerySet, year: int) -> _Placements:
     """Moves in the collection year and the placement on 31 March of each child, one query."""
-    start, end = collection_year_bounds(year)
+    start, end = CollectionYear(year).bounds
     episodes: dict[int, list[tuple]] = defaultdict(list)
     for child, *row in (Episode.objects.filter(young_person_id__in=children, started_on__lte=end)
                         .order_by().values_list("young_person_id", *EPISODE_FIELDS)):
@@ -670,7 +667,7 @@ def _breakdown_chart(dimension: str, groups: list[_Group], year: int,
 
 
 def _definitions(cohort: str, year: int) -> tuple[str, ...]:
-    start, end = collection_year_bounds(year)
+    start, end = CollectionYear(year).bounds
     day = f"{end:%-d %B %Y}"
     if cohort == TWELVE_MONTHS:
         rule = (f"Cohort: children looked after continuously for 12 months at {day}, from "

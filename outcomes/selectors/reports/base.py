@@ -103,8 +103,3 @@ class Report:
     definitions: tuple[str, ...] = ()
     years_available: tuple[int, ...] = ()
     extra: dict = field(default_factory=dict)
-
-
-def collection_year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    """1 April (year - 1) and 31 March (year): the SSDA903 collection year `year`."""
-    return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)

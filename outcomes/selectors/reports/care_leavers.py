@@ -50,7 +50,8 @@ from outcomes.rules.care_leaver_outcomes import (
     pathway_plan_in_date,
 )
 from outcomes.rules.dates import birthday
-from outcomes.rules.indicators import Outcome, reference_day, year_label
+from outcomes.rules.indicators import Outcome, reference_day
+from outcomes.rules.years import CollectionYear
 from outcomes.selectors.care_leavers import care_leaver_statuses_for
 from outcomes.selectors.schedule import current_policy
 
@@ -166,7 +167,7 @@ def care_leavers_report(*, user: User, year: int | None = None,
     tally, on = tallies[year], reference_day(year, today=today)
 
     band_table = Table(
-        key="age-bands", caption=f"Care leavers by age, birthdays in {year_label(year)}",
+        key="age-bands", caption=f"Care leavers by age, birthdays in {CollectionYear(year).label}",
         columns=(Column("band", "Age", numeric=False),
                  *(Column(i.value, LABELS.get(i, "Left out: died or returned home"))
                    for i in BAND_COLUMNS)),
@@ -190,13 +191,13 @@ def care_leavers_report(*, user: User, year: int | None = None,
         columns=(Column("year", "Year", numeric=False),
                  *(Column(f"{i.value}.{band.key}", f"{LABELS[i]}, {band.label.lower()}")
                    for band, i in trend_columns)),
-        rows=tuple((year_label(y), *(tallies[y].measure(i, band.key) for band, i in trend_columns))
+        rows=tuple((CollectionYear(y).label, *(tallies[y].measure(i, band.key) for band, i in trend_columns))
                    for y in shown),
     )
     band_chart = Chart(
-        key="age-bands", title=f"Care leavers by age, {year_label(year)}", kind="bar",
+        key="age-bands", title=f"Care leavers by age, {CollectionYear(year).label}", kind="bar",
         unit=Unit.PERCENT,
-        description=(f"For care leavers with a birthday in {year_label(year)}, by age: the "
+        description=(f"For care leavers with a birthday in {CollectionYear(year).label}, by age: the "
                      "percentage in touch, in education, employment or training, in suitable "
                      "accommodation, and with no record at their birthday. At 22 to 25 only "
                      "'in touch' is reported."),
@@ -208,11 +209,11 @@ def care_leavers_report(*, user: User, year: int | None = None,
         Chart(key=f"trend-{band.key}", title=f"Care leavers {band.label.lower()} over time",
               kind="line", unit=Unit.PERCENT,
               description=(f"For care leavers {band.label.lower()}, each year from "
-                           f"{year_label(shown[0])} to {year_label(shown[-1])}: the percentage "
+                           f"{CollectionYear(shown[0]).label} to {CollectionYear(shown[-1]).label}: the percentage "
                            "in touch, in education, employment or training, and in suitable "
                            "accommodation."),
               series=tuple(Series(LABELS[i], percent_points(
-                  (year_label(y), tallies[y].measure(i, band.key)) for y in shown))
+                  (CollectionYear(y).label, tallies[y].measure(i, band.key)) for y in shown))
                   for i in TRENDED))
         for band in AGE_BANDS[:2])
     return Report(
@@ -256,7 +257,7 @@ def _load(people: QuerySet[YoungPerson], *, year: int | None, today: dt.date) ->
                      "young_person__date_of_birth")
     ):
         records[pk][age] = Record(in_touch, activity, accommodation)
-        record_years.add(codes.collection_year_of(birthday(born, age)))
+        record_years.add(CollectionYear.of(birthday(born, age)).year)
     now = current_year()
     years = list(range(min(record_years), now + 1)) if record_years else [now]
     year = year or years[-1]
@@ -332,11 +333,11 @@ def _finding(tally: Tally, previous: Tally | None, year: int) -> str:
         missing = tally.measure(Indicator.NO_RECORD, band.key).numerator
         before = previous.measure(Indicator.EET, band.key) if previous else None
         return (f"Of the {eet.denominator} care leavers {band.label.lower()} with a birthday in "
-                f"{year_label(year)}, {percent(eet)} were in education, employment or "
-                f"training{change_in_words(eet, before, year_label(year - 1))} and "
+                f"{CollectionYear(year).label}, {percent(eet)} were in education, employment or "
+                f"training{change_in_words(eet, before, CollectionYear(year - 1).label)} and "
                 f"{percent(suitable)} in suitable accommodation; {missing} had no "
                 "record at their birthday.")
-    return f"No care leaver you can see had a 17th to 21st birthday in {year_label(year)}."
+    return f"No care leaver you can see had a 17th to 21st birthday in {CollectionYear(year).label}."
 
 
 def _day(day: dt.date) -> str:

@@ -17,11 +17,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from outcomes.access import Area
-from outcomes.codes import collection_year_of
+from outcomes.codes import SHORT_BREAK_LEGAL_STATUSES
 from outcomes.models import Episode, User, YoungPerson
-from outcomes.rules.indicators import reference_day, year_label, year_start
-from outcomes.rules.placements import EPISODE_FIELDS, SHORT_BREAK_LEGAL_STATUSES
+from outcomes.rules.indicators import reference_day
+from outcomes.rules.placements import EPISODE_FIELDS
 from outcomes.rules.stability import AGE_BANDS, CareHistory, Indicator, stability_on
+from outcomes.rules.years import CollectionYear
 
 from .base import Chart, Column, Report, Series, Table, Unit
 from .tally import (
@@ -103,14 +104,14 @@ def placement_stability_report(*, user: User, year: int | None = None,
     when = _day(on)
     if headline.denominator:
         finding = (f"{share(headline)} of the children looked after on {when} had 3 or more "
-                   f"placements in {year_label(year)}"
+                   f"placements in {CollectionYear(year).label}"
                    + change_in_words(headline, previous and previous.measure(
-                       Indicator.THREE_PLUS_YEAR), year_label(year - 1)) + ".")
+                       Indicator.THREE_PLUS_YEAR), CollectionYear(year - 1).label) + ".")
     else:
         finding = f"No child you can see was looked after on {when}."
 
     indicator_table = Table(
-        key="indicators", caption=f"Placement stability, {year_label(year)} (as on {when})",
+        key="indicators", caption=f"Placement stability, {CollectionYear(year).label} (as on {when})",
         columns=(Column("indicator", "Indicator", numeric=False),
                  Column("children", "Children"),
                  Column("undetermined", "Not determined (records too short)")),
@@ -127,19 +128,19 @@ def placement_stability_report(*, user: User, year: int | None = None,
         key="trend", caption="Placement stability over time (as on 31 March each year)",
         columns=(Column("year", "Year", numeric=False),
                  *(Column(i.value, SHORT_LABELS[i]) for i in Indicator)),
-        rows=tuple((year_label(y), *(tallies[y].measure(i) for i in Indicator)) for y in shown),
+        rows=tuple((CollectionYear(y).label, *(tallies[y].measure(i) for i in Indicator)) for y in shown),
     )
     trend_chart = Chart(
         key="trend", title="Placement stability over time", kind="line", unit=Unit.PERCENT,
         description=("The percentage of children looked after on 31 March with 3 or more "
                      "placements in the year, with 3 or more in two years, and in a long-term "
-                     f"stable placement, for each year from {year_label(shown[0])} to "
-                     f"{year_label(shown[-1])}."),
+                     f"stable placement, for each year from {CollectionYear(shown[0]).label} to "
+                     f"{CollectionYear(shown[-1]).label}."),
         series=tuple(Series(SHORT_LABELS[i], percent_points(
-            (year_label(y), tallies[y].measure(i)) for y in shown)) for i in CHARTED),
+            (CollectionYear(y).label, tallies[y].measure(i)) for y in shown)) for i in CHARTED),
     )
     band_chart = Chart(
-        key="age-bands", title=f"Placement stability by age, {year_label(year)}", kind="bar",
+        key="age-bands", title=f"Placement stability by age, {CollectionYear(year).label}", kind="bar",
         unit=Unit.PERCENT,
         description=(f"For each age band on {when}, the percentage of children with 3 or more "
                      "placements in the year, with 3 or more in two years, and in a long-term "
@@ -185,8 +186,8 @@ def _histories(
         for episode in episodes:
             if episode[4] in SHORT_BREAK_LEGAL_STATUSES:
                 continue
-            start = collection_year_of(episode[0])
-            end = now if episode[1] is None else collection_year_of(episode[1])
+            start = CollectionYear.of(episode[0]).year
+            end = now if episode[1] is None else CollectionYear.of(episode[1]).year
             first = start if first is None else min(first, start)
             last = end if last is None else max(last, end)
     years = list(range(first, min(last, now) + 1)) if first is not None else [now]
@@ -197,7 +198,7 @@ def _tally(histories: dict[int, tuple[dt.date, CareHistory]], year: int, *,
            today: dt.date, pin: int | None = None) -> Tally:
     tally = Tally(pin)
     on = reference_day(year, today=today)
-    if on < year_start(year):
+    if on < CollectionYear(year).start:
         return tally  # a year not yet begun has no one to count
     for pk, (born, history) in histories.items():
         stability = stability_on(history, date_of_birth=born, on=on, year=year)

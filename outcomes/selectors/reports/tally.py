@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from outcomes import access
 from outcomes.access import Area
-from outcomes.codes import collection_year_of
 from outcomes.models import User, YoungPerson
 from outcomes.rules.indicators import Outcome
+from outcomes.rules.years import CollectionYear
 
 from .base import Figure, Measure, Unit
 
@@ -43,7 +43,7 @@ def report_people(*, user: User | None, area: Area, team_id: int | None) -> Quer
 
 def current_year() -> int:
     """The collection year in progress today, in Europe/London."""
-    return collection_year_of(timezone.localdate())
+    return CollectionYear.of(timezone.localdate()).year
 
 
 def drill_key(indicator: str, part: str = "", group: str | None = None,

@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, QuerySet
 from django.utils import timezone
 
 from outcomes.access import Area
-from outcomes.codes import SHORT_BREAK_LEGAL_STATUSES, collection_year_of
 from outcomes.models import Episode, User, YoungPerson
 from outcomes.rules import schedule as schedule_rules
 from outcomes.rules.dates import age_on
-from outcomes.rules.indicators import Outcome, reference_day, year_label, year_start
+from outcomes.rules.indicators import Outcome, reference_day
 from outcomes.rules.placements import EpisodeFacts, looked_after_on
 from outcomes.rules.timeliness import SCHEDULE_KINDS, Indicator, timeliness
+from outcomes.rules.years import CollectionYear
 from outcomes.selectors.schedule import current_policy, histories_for
 
 from .base import Chart, Column, Report, Series, Table, Unit
@@ -102,7 +102,7 @@ def timeliness_report(*, user: User, year: int | None = None,
         key="trend", caption="Timeliness over time (on 31 March each year)",
         columns=(Column("year", "Year", numeric=False),
                  *(Column(i.value, SHORT_LABELS[i]) for i in Indicator)),
-        rows=tuple((year_label(y), *(tallies[y].measure(i) for i in Indicator)) for y in shown),
+        rows=tuple((CollectionYear(y).label, *(tallies[y].measure(i) for i in Indicator)) for y in shown),
     )
     bar_chart = Chart(
         key="indicators", title=f"Timeliness on {when}", kind="bar", unit=Unit.PERCENT,
@@ -114,11 +114,11 @@ def timeliness_report(*, user: User, year: int | None = None,
     )
     trend_chart = Chart(
         key="trend", title="Timeliness over time", kind="line", unit=Unit.PERCENT,
-        description=(f"For each year from {year_label(shown[0])} to {year_label(shown[-1])}, the "
+        description=(f"For each year from {CollectionYear(shown[0]).label} to {CollectionYear(shown[-1]).label}, the "
                      "percentage of children looked after on 31 March with each kind of event "
                      "on time."),
         series=tuple(Series(SHORT_LABELS[i], percent_points(
-            (year_label(y), tallies[y].measure(i)) for y in shown)) for i in Indicator),
+            (CollectionYear(y).label, tallies[y].measure(i)) for y in shown)) for i in Indicator),
     )
     return Report(
         key="timeliness", title="Timeliness", year=year, finding=_finding(tally, when),
@@ -141,11 +141,10 @@ def timeliness_children(*, user: User, drill: str, year: int | None,
 def _years(people: QuerySet[YoungPerson]) -> list[int]:
     """The collection years from the first in which any of them was looked after to the year in
     progress. One query."""
-    first = (Episode.objects.filter(young_person__in=people.values("pk"))
-             .exclude(legal_status__in=SHORT_BREAK_LEGAL_STATUSES)
+    first = (Episode.objects.filter(young_person__in=people.values("pk")).counted()
              .aggregate(first=Min("started_on"))["first"])
     now = current_year()
-    return list(range(collection_year_of(first), now + 1)) if first else [now]
+    return list(range(CollectionYear.of(first).year, now + 1)) if first else [now]
 
 
 def _tallies(people: QuerySet[YoungPerson], years: list[int], *, today: dt.date,
@@ -155,14 +154,12 @@ def _tallies(people: QuerySet[YoungPerson], years: list[int], *, today: dt.date,
     kinds of event the indicators read."""
     days = {y: reference_day(y, today=today) for y in years}
     tallies = {y: Tally(y if y in pinned else None) for y in years}
-    days = {y: on for y, on in days.items() if on >= year_start(y)}
+    days = {y: on for y, on in days.items() if on >= CollectionYear(y).start}
     if not days:
         return tallies
     first, last = min(days.values()), max(days.values())
-    looked_after = Episode.objects.filter(
-        young_person=OuterRef("pk"), started_on__lte=last,
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first)).exclude(
-        legal_status__in=SHORT_BREAK_LEGAL_STATUSES)
+    looked_after = Episode.objects.filter(young_person=OuterRef("pk")).counted().open_during(
+        first, last)
     candidates = list(people.filter(Exists(looked_after))
                       .only("id", "date_of_birth", "authority_accommodation").order_by())
     histories = histories_for(young_people=candidates, on=last, kinds=SCHEDULE_KINDS)

@@ -169,18 +169,18 @@ def test_aged_22_to_25_in_touch_only(personas, world):
 def test_finding_and_trend(personas, world):
     report = care_leavers_report(user=personas.manager, year=YEAR)
     assert report.finding == (
-        "Of the 4 care leavers aged 19 to 21 with a birthday in 2024/25, 25.0% were in education, "
-        "employment or training, up from 0.0% in 2023/24 and 25.0% in suitable accommodation; "
+        "Of the 4 care leavers aged 19 to 21 with a birthday in 2024 to 2025, 25.0% were in education, "
+        "employment or training, up from 0.0% in 2023 to 2024 and 25.0% in suitable accommodation; "
         "2 had no record at their birthday.")
     assert report.years_available[0] == 2024  # the earliest record: died_earlier_20 at 19
     trend = next(t for t in report.tables if t.key == "trend")
-    earlier = next(r for r in trend.rows if r[0] == "2023/24")
+    earlier = next(r for r in trend.rows if r[0] == "2023 to 2024")
     keys = [c.key for c in trend.columns]
     assert earlier[keys.index("eet.19-21")] == Measure(0, 3, drill="eet.band.19-21@2024")
     chart = next(c for c in report.charts if c.key == "trend-19-21")
     assert chart.kind == "line"
     eet = dict(chart.series[1].points)
-    assert (eet["2023/24"], eet["2024/25"]) == (Decimal("0.0"), Decimal("25.0"))
+    assert (eet["2023 to 2024"], eet["2024 to 2025"]) == (Decimal("0.0"), Decimal("25.0"))
     bars = next(c for c in report.charts if c.key == "age-bands")
     assert dict(bars.series[1].points)["Aged 22 to 25"] is None  # EET is not reported at 22-25
 
