@@ -70,6 +70,8 @@ run-env:
 	@printf '%s\n' "# Written by make run: the development settings it runs with, for commands run" \
 		"# from another terminal. Not for production. Delete it freely: make run writes it again." \
 		"DJANGO_DEBUG=$(or $(DJANGO_DEBUG),true)" $(foreach setting,$(RUN_TELEGRAM),"$(setting)") \
+		"# Safeguarding alerts for the duty team: printed by the worker (the console email)." \
+		"WAYMARK_DUTY_EMAIL=$(or $(WAYMARK_DUTY_EMAIL),duty@waymark.invalid)" \
 		> $(ENV_FILE)
 
 run: export DJANGO_DEBUG ?= true

@@ -15,7 +15,7 @@ def test_a_manager_acknowledges_and_the_banner_goes_for_the_whole_team(site, dem
     banner = page.get_by_role("region", name="Safeguarding")
     expect(banner).to_contain_text("1 open safeguarding alert")
     site.open("/team/")
-    expect(page.locator("#safeguarding + table")).to_contain_text("raised 23")
+    expect(page.locator("#safeguarding + .waymark-table-scroll table")).to_contain_text("raised 23")
 
     banner.get_by_role("link").click()
     page.wait_for_url("**/safeguarding/")
