@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 SETS_DIR = Path(__file__).resolve().parent.parent / "tests" / "outcomes" / "safeguarding"
-SETS = ("dev_set.jsonl", "eval_set.jsonl", "holdout_set.jsonl")
+SETS = ("dev_set.jsonl", "eval_set.jsonl", "holdout2_set.jsonl")
 ROUNDS = 20  # passes over each set, so the times are steady; the first (cold) pass is reported too
 
 

@@ -432,16 +432,17 @@ _KIND_OF = {rule.id: rule.kind for rule in RULES.rules}
 
 # --- the learned model beside the rules (risk_model.py) --------------------------------------
 
-MODEL_THRESHOLD = 0.6  # P(risk) at which the model alone raises an alert; chosen for recall on
+MODEL_THRESHOLD = 0.65  # P(risk) at which the model alone raises an alert; chosen for recall on
 #                         eval_set.jsonl (see tests/outcomes/safeguarding/EVALUATION.md)
 MIN_LEFT_AFTER_GUARD = 3  # words an idiom must leave for the model to score what is left
 # A message of a few words gives the model little to go on: its everyday replies ("not me", "i
 # wont be there", "in bed") scored 0.6-0.99 on a list of ordinary bot traffic
-# (tests/outcomes/safeguarding/everyday_traffic.txt) while no risk message of the eval set found
-# by the model alone needed less than 0.8. So up to SHORT_WORDS words the model needs
-# SHORT_THRESHOLD; the rules still catch short explicit messages ("kms", "suicidal").
+# (tests/outcomes/safeguarding/everyday_traffic.txt) while almost no risk message of the eval set
+# found by the model alone scored below 0.85 (chosen on eval with MODEL_THRESHOLD, EVALUATION.md).
+# So up to SHORT_WORDS words the model needs SHORT_THRESHOLD; the rules still catch short
+# explicit messages ("kms", "suicidal").
 SHORT_WORDS = 5
-SHORT_THRESHOLD = 0.8
+SHORT_THRESHOLD = 0.85
 KIND_THRESHOLD = 0.5  # P(kind | risk) at which the model names a kind
 KIND_FALLBACK = 0.3  # else its likeliest kind if at least this; else UNCLEAR
 _MODEL_GUARDS = RULES.guards  # every idiom guard holds the model back for its own span

@@ -1,6 +1,6 @@
 """The safeguarding evaluation sets are well formed, large enough and free of near-duplicates.
 
-This checks the data only; it never runs the detector (and so never spends the holdout set).
+This checks the data only; it never runs the detector (and so never spends a holdout set).
 See EVALUATION.md in this folder.
 """
 
@@ -16,7 +16,8 @@ from rapidfuzz import fuzz
 
 HERE = Path(__file__).parent
 KINDS = {"self_harm", "nowhere_safe", "harm_from_others", "harm_to_others"}
-MINIMUM = {"eval_set.jsonl": 340, "holdout_set.jsonl": 160}
+# The first holdout, spent on 4 December 2026, is now training data (outcomes/rules/).
+MINIMUM = {"eval_set.jsonl": 340, "holdout2_set.jsonl": 250}
 NEAR_DUPLICATE = 90  # rapidfuzz ratio above which two messages count as the same message
 
 

@@ -1,8 +1,9 @@
 """Measured recall and precision of the risk detector (issue 12) on labelled sets of messages.
 
 Each set is JSON lines: {"text": ..., "label": "risk" | "none", "kinds": [...], "note": ...}.
-`dev_set.jsonl` is ours (the rules were tuned on it); `eval_set.jsonl` and `holdout_set.jsonl`
-are written by someone who has not read the rules, and are tried when present. The thresholds
+`dev_set.jsonl` is ours (the rules were tuned on it); `eval_set.jsonl` (thresholds tuned on it)
+and `holdout2_set.jsonl` (blind, run once) were written by people who had not read the rules or
+the corpus. The first holdout, run once, is now training data (EVALUATION.md). The thresholds
 are on risk versus none; recall wins where they conflict (a miss can cost a life).
 """
 
@@ -17,7 +18,7 @@ import pytest
 from outcomes.rules.risk import DETECTED_KINDS, RiskKind, assess
 
 HERE = Path(__file__).parent
-SETS = ("dev_set.jsonl", "eval_set.jsonl", "holdout_set.jsonl")
+SETS = ("dev_set.jsonl", "eval_set.jsonl", "holdout2_set.jsonl")
 MIN_RECALL = 0.97
 MIN_PRECISION = 0.95
 
@@ -69,12 +70,13 @@ def misses(path: Path) -> tuple[list[str], list[str]]:
 
 HOLDOUT_BELOW = pytest.mark.xfail(
     strict=True,
-    reason="holdout run once after tuning (EVALUATION.md): recall 0.895, precision 0.940, below "
-           "0.97 / 0.95. Strict: this turns red when the detector passes; then drop the mark.")
+    reason="holdout 2 run once after tuning (EVALUATION.md): recall 0.927, precision 0.867, "
+           "below 0.97 / 0.95. Strict: this turns red when the detector passes; then drop the "
+           "mark.")
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=HOLDOUT_BELOW)
-                                  if n == "holdout_set.jsonl" else n for n in SETS])
+                                  if n == "holdout2_set.jsonl" else n for n in SETS])
 def test_recall_and_precision_meet_the_thresholds(name):
     path = HERE / name
     if not path.exists():

