@@ -12,7 +12,7 @@ def test_a_manager_acknowledges_and_the_banner_goes_for_the_whole_team(site, dem
                                                                         live_server):
     page = site.page
     site.sign_in("manager")
-    banner = page.get_by_role("region", name="Safeguarding")
+    banner = page.get_by_role("region", name="Safeguarding", exact=True)
     expect(banner).to_contain_text("1 open safeguarding alert")
     site.open("/team/")
     expect(page.locator("#safeguarding + .waymark-table-scroll table")).to_contain_text("raised 23")
@@ -36,7 +36,7 @@ def test_a_manager_acknowledges_and_the_banner_goes_for_the_whole_team(site, dem
     page.get_by_label("Note").fill("Came into the office; safe with a friend tonight.")
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_text("Recorded. The alert is closed.")).to_be_visible()
-    expect(page.get_by_role("region", name="Safeguarding")).to_have_count(0)
+    expect(page.get_by_role("region", name="Safeguarding", exact=True)).to_have_count(0)
     assert_accessible(page)
 
     # The adviser, in another browser session: no banner either.
@@ -45,7 +45,7 @@ def test_a_manager_acknowledges_and_the_banner_goes_for_the_whole_team(site, dem
         other = context.new_page()
         adviser = Site(other)
         adviser.sign_in("adviser")
-        expect(other.get_by_role("region", name="Safeguarding")).to_have_count(0)
+        expect(other.get_by_role("region", name="Safeguarding", exact=True)).to_have_count(0)
         adviser.open(f"/safeguarding/{demo.safeguarding_alert.pk}/")
         expect(other.get_by_text("Saw them in person")).to_be_visible()
     finally:
